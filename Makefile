@@ -1,0 +1,64 @@
+# Two commands do all the set-up on a fresh machine (Debian, Python 3.11, root):
+#   make book   builds the HTML book      make test   runs every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD_DIR := _build
+HTML := _build/html
+PORT ?= 8000
+JB_FLAGS := --config book/_config.yml --toc book/_toc.yml --path-output .
+# Figures carry the book's accessible, CDN-free HTML only in the book build.
+export KABULCASE_RENDERER := book
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help book test serve lab clean chromium notebooks
+
+help:
+	@echo "make book    build the HTML book into $(HTML) (creates $(VENV) first)"
+	@echo "make test    set up the test tools and run the whole test suite"
+	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
+	@echo "make lab     open JupyterLab on the chapters and exercises"
+	@echo "make clean   remove the build, the execution cache and generated files"
+
+$(BIN)/.book-installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.dev-installed: $(BIN)/.book-installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version 2>/dev/null | grep -v '^chromium:' || true
+
+book: $(BIN)/.book-installed
+	$(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
+	@echo
+	@echo "The book is in $(abspath $(HTML))/index.html"
+	@echo "Serve it with:  make serve   (then open http://127.0.0.1:$(PORT)/)"
+
+# nbval runs on .ipynb files: the MyST-markdown sources are converted into _build/nbval.
+notebooks: $(BIN)/.book-installed
+	rm -rf $(BUILD_DIR)/nbval
+	for f in chapters/*.md exercises/*.md; do \
+	  [ -e "$$f" ] || continue; \
+	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
+	done
+
+test: $(BIN)/.dev-installed chromium notebooks
+	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax tests $(BUILD_DIR)/nbval
+
+serve:
+	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+lab: $(BIN)/.book-installed
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --allow-root
+
+clean:
+	rm -rf $(BUILD_DIR) book/_generated

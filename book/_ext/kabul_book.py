@@ -1,0 +1,104 @@
+"""Sphinx extension for the book: self-hosted charts, a strict CSP, the data appendix.
+
+* ``builder-inited``: regenerates the "Data and sources" appendix from data/, so the
+  appendix can never disagree with the data.
+* ``html-page-context``: loads plotly.js and the chart script only on pages that have a
+  chart, and the table script only on pages with an interactive table.
+* ``build-finished``: copies plotly.js from the installed plotly wheel into ``_static``
+  (once per site; its version always matches the Python plotly), and gives every page a
+  Content-Security-Policy that allows only the site's own origin.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import plotly
+from sphinx.application import Sphinx
+
+from kabulcase.appendix import render_appendix
+
+APPENDIX = Path("book/_generated/data-appendix.md")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
+INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
+# The theme's print and full-screen buttons use inline onclick handlers, which a strict
+# policy blocks; they become data attributes that the site's own kc-page.js binds.
+INLINE_HANDLER_RE = re.compile(r' onclick="(toggleFullScreen|window\.print)\(\)"')
+
+
+def generate_appendix(app: Sphinx) -> None:
+    target = Path(app.srcdir) / APPENDIX
+    text = render_appendix()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if "kc-plot-data" in body:
+        # Deferred, in order: plotly.js must be defined before the charts are drawn.
+        app.add_js_file("plotly.min.js", priority=600, defer="defer")
+        app.add_js_file("kc-charts.js", priority=601, defer="defer")
+    if "kc-sortable" in body:
+        app.add_js_file("kc-tables.js", priority=602, defer="defer")
+
+
+def content_security_policy(html: str) -> str:
+    """A policy allowing the site's own files and the page's own inline scripts only."""
+    hashes = []
+    for match in INLINE_SCRIPT_RE.finditer(html):
+        attrs = match.group("attrs")
+        if "src=" in attrs or "application/json" in attrs or "+json" in attrs:
+            continue  # external files are covered by 'self'; JSON data blocks never run
+        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    script_src = " ".join(["'self'", *sorted(set(hashes))])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {script_src}",
+        # plotly.js and the theme set inline styles; styles cannot send data anywhere.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
+
+
+def add_csp(path: Path) -> None:
+    html = path.read_text(encoding="utf-8")
+    html = CSP_META_RE.sub("", html)
+    html = INLINE_HANDLER_RE.sub(r' data-kc-click="\1"', html)
+    policy = content_security_policy(html)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+    # The policy must come before any script, so it goes first in <head>.
+    html, n = re.subn(r"(<head[^>]*>\n?)", lambda m: m.group(1) + meta, html, count=1)
+    if n:
+        path.write_text(html, encoding="utf-8")
+
+
+def finish_site(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    static = outdir / "_static"
+    static.mkdir(exist_ok=True)
+    shutil.copyfile(PLOTLY_JS, static / "plotly.min.js")
+    for page in outdir.rglob("*.html"):
+        add_csp(page)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", generate_appendix)
+    app.connect("html-page-context", add_page_assets)
+    app.connect("build-finished", finish_site)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

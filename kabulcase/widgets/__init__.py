@@ -1,0 +1,1 @@
+"""Live ipywidgets dashboards for the notebooks (the book shows static twins instead)."""

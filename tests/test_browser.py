@@ -1,0 +1,109 @@
+"""Every built page, opened in Debian's chromium through Playwright.
+
+A page fails on any request to a host other than the local server, on any page error or
+console error (a CSP violation shows up as both), and on any chart whose SVG is not drawn
+or that lacks an accessible name and description.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import toc_files
+
+# Records CSP violations in the page itself, in case the console message changes.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def visit(browser, url: str) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
+    local = urlparse(url).netloc
+    offsite, errors, failed = [], [], []
+    page.on("request", lambda r: offsite.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != local
+            else None)
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    response = page.goto(url, wait_until="load")
+    charts = page.locator("figure.kc-chart").count()
+    if charts:
+        page.wait_for_function(
+            f"document.querySelectorAll('figure.kc-chart .kc-plot[data-drawn=true]').length >= {charts}",
+            timeout=20000)
+    result = {
+        "status": response.status if response else None,
+        "offsite": offsite, "errors": errors, "failed": failed,
+        "charts": charts,
+        "drawn": page.locator("figure.kc-chart .kc-plot .main-svg").count(),
+        "csp": page.evaluate("window.__cspViolations"),
+        "has_csp_meta": page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1,
+        "chart_names": page.evaluate("""() => Array.from(document.querySelectorAll('figure.kc-chart')).map(f => {
+            const name = document.getElementById(f.getAttribute('aria-labelledby'));
+            const desc = document.getElementById(f.getAttribute('aria-describedby'));
+            return [name ? name.textContent.trim() : '', desc ? desc.textContent.trim() : '',
+                    f.querySelectorAll('.kc-plot svg.main-svg').length];
+        })"""),
+    }
+    context.close()
+    return result
+
+
+@pytest.fixture(scope="module")
+def pages(browser, site):
+    return {doc: visit(browser, f"{site}/{doc}.html") for doc in toc_files()}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", toc_files())
+def test_page_loads_only_from_its_own_host_without_errors(pages, doc):
+    result = pages[doc]
+    assert result["status"] == 200
+    assert result["offsite"] == [], f"requests to other hosts: {result['offsite']}"
+    assert result["errors"] == [], f"errors: {result['errors']}"
+    assert result["failed"] == [], f"failed requests: {result['failed']}"
+    assert result["csp"] == [], f"CSP violations: {result['csp']}"
+    assert result["has_csp_meta"], "the page has no Content-Security-Policy"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", toc_files())
+def test_every_chart_is_drawn_named_and_described(pages, doc):
+    for name, description, svgs in pages[doc]["chart_names"]:
+        assert svgs >= 1, "a chart's SVG was not drawn"
+        assert len(name) > 20, f"chart without a real accessible name: {name!r}"
+        assert len(description) > 40, f"chart without a real description: {description!r}"
+
+
+@pytest.mark.browser
+def test_case_chapter_shows_the_interactive_timeline(pages, browser, site):
+    result = pages["chapters/01-the-case"]
+    assert result["charts"] >= 1 and result["drawn"] >= result["charts"]
+    # Interactive: hovering a marker shows plotly's hover label.
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/chapters/01-the-case.html", wait_until="load")
+    page.wait_for_selector("figure.kc-chart .kc-plot[data-drawn=true]")
+    point = page.locator("figure.kc-chart .scatterlayer .point").first
+    point.hover(force=True)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=5000)
+    context.close()
+
+
+@pytest.mark.browser
+def test_plotly_loads_only_on_pages_with_charts(built_book):
+    html_root = built_book["html"]
+    for doc in toc_files():
+        text = (html_root / f"{doc}.html").read_text(encoding="utf-8")
+        has_chart = "kc-plot-data" in text
+        assert ("plotly.min.js" in text) == has_chart, doc
