@@ -58,6 +58,8 @@ serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 lab: $(BIN)/.book-installed
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp .binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --allow-root
 
 clean:

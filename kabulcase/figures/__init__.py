@@ -5,7 +5,7 @@ table, refuses a table that lacks the columns it needs, draws ranges as ranges, 
 returns a plotly figure whose source note and accessibility metadata come from the data.
 """
 
-from .case import camera_timeline, claims_by_source
+from .case import camera_timeline, claims_by_source, claims_ledger
 from .theme import ChartDataError
 
-__all__ = ["ChartDataError", "camera_timeline", "claims_by_source"]
+__all__ = ["ChartDataError", "camera_timeline", "claims_by_source", "claims_ledger"]

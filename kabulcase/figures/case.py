@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..data import load
+from ..tables import InteractiveTable, interactive_table
 from .theme import PALETTE, SYMBOLS, finish, require_columns, table_payload
 
 CLAIM_TYPE_LABELS = {
@@ -63,15 +64,23 @@ def camera_timeline(counts: pd.DataFrame | None = None,
     for i, (ctype, group) in enumerate(counts.groupby("claim_type", sort=False)):
         labels = [f"{int(n):,}{QUALIFIER_MARK.get(q, '')}" for n, q in
                   zip(group["cameras"], group["qualifier"])]
+        # Points close in time would print over each other: label only those at least
+        # a year after the last labelled one (hover and the table give every value).
+        shown, last = [], None
+        for when, label in zip(group["when"], labels):
+            keep = last is None or (when - last).days >= 365
+            shown.append(label if keep else "")
+            last = when if keep else last
+        notes = group["note"].fillna("").astype(str).str.slice(0, 110) if "note" in group else ""
+        hover = pd.DataFrame({"claimant": group["claimant"].astype(str),
+                              "date": group["date"].astype(str), "note": notes, "label": labels})
         fig.add_trace(go.Scatter(
             x=group["when"], y=group["cameras"].astype(float), mode="markers+text",
-            name=CLAIM_TYPE_LABELS.get(ctype, ctype), text=labels, textposition="top center",
+            name=CLAIM_TYPE_LABELS.get(ctype, ctype), text=shown, textposition="top center",
             marker=dict(size=13, color=PALETTE[i % len(PALETTE)], symbol=SYMBOLS[i % len(SYMBOLS)],
                         line=dict(width=1, color="#222")),
-            customdata=group[["claimant", "date"]].astype(str).assign(
-                note=group["note"].fillna("").astype(str).str.slice(0, 110)
-                if "note" in group else "").to_numpy(),
-            hovertemplate="%{text} cameras<br>as of %{customdata[1]}<br>claimed by: "
+            customdata=hover.to_numpy(),
+            hovertemplate="%{customdata[3]} cameras<br>as of %{customdata[1]}<br>claimed by: "
                           "%{customdata[0]}<br>%{customdata[2]}<extra></extra>",
         ), row=1, col=1)
     kinds = list(dict.fromkeys(events["kind"]))
@@ -88,7 +97,7 @@ def camera_timeline(counts: pd.DataFrame | None = None,
     fig.update_yaxes(type="log", title_text="Cameras (log scale)", row=1, col=1)
     fig.update_yaxes(title_text="", row=2, col=1)
     fig.update_xaxes(title_text="Date", row=2, col=1)
-    fig.update_layout(height=660, margin=dict(l=130, b=170, t=100))
+    fig.update_layout(height=720, margin=dict(l=130, t=100))
 
     latest = counts.iloc[-1]
     takeover = pd.Timestamp("2021-08-15")
@@ -167,7 +176,7 @@ def claims_by_source(claims: pd.DataFrame | None = None) -> go.Figure:
                         line=dict(width=1, color="#222")),
             hovertemplate="%{y}: %{x} claim(s)<extra>" + STATUS_LABELS.get(status, status) + "</extra>",
         ))
-    fig.update_layout(barmode="stack", height=480, margin=dict(l=160))
+    fig.update_layout(barmode="stack", height=560, margin=dict(l=160))
     top = counts.groupby("claimant_type")["claims"].sum().sort_values(ascending=False)
     unverified = int(counts.loc[counts["status"].isin(["unverified_claim", "disputed"]), "claims"].sum())
     return finish(
@@ -190,4 +199,23 @@ def claims_by_source(claims: pd.DataFrame | None = None) -> go.Figure:
             status_label=counts["status"].map(lambda s: STATUS_LABELS.get(s, s))),
             ["claimant", "status_label", "claims"]),
         x_title="Number of claims", y_title="Claimant",
+    )
+
+
+def claims_ledger(claims: pd.DataFrame | None = None) -> InteractiveTable:
+    """The report's claims as a sortable, filterable table with readable labels."""
+    claims = load("claims") if claims is None else claims
+    require_columns(claims, ["claim_id", "claim", "claimant", "status", "qualification",
+                             "source_id", "confidence"], "claims_ledger")
+    shown = claims.assign(
+        status=claims["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+        source_id=claims["source_id"].str.replace(";", "; ", regex=False),
+    )
+    return interactive_table(
+        shown,
+        "Claims in the Reuters report of 25 September 2023, with their status and "
+        "what qualifies or contradicts them",
+        {"claim_id": "Id", "claim": "Claim (paraphrased)", "claimant": "Who says it",
+         "status": "Status", "qualification": "What qualifies or contradicts it",
+         "confidence": "Confidence", "source_id": "Sources"},
     )

@@ -38,10 +38,9 @@ template = go.layout.Template(
                    zeroline=False, title=dict(standoff=8)),
         yaxis=dict(showline=True, linecolor="#444444", ticks="outside", gridcolor="#e5e5e5",
                    zeroline=False, title=dict(standoff=8)),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0,
-                    bgcolor="rgba(255,255,255,0)"),
+        legend=dict(bgcolor="rgba(255,255,255,0)"),
         hoverlabel=dict(font=dict(family=FONT)),
-        margin=dict(l=70, r=30, t=80, b=140),
+        margin=dict(l=70, r=30, t=80, b=120),
         height=520,
     )
 )
@@ -67,8 +66,15 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], chart: str) -> 
         raise ChartDataError(f"{chart} was given an empty table: there is nothing to draw.")
 
 
-def source_note(*frames: pd.DataFrame) -> str:
-    """'Source: publisher (year); …' for the rows in ``frames``, from data/sources.csv."""
+MAX_NOTE_SOURCES = 4
+
+
+def source_note(*frames: pd.DataFrame, limit: int = MAX_NOTE_SOURCES) -> str:
+    """'Source: publisher (year); …' for the rows in ``frames``, from data/sources.csv.
+
+    At most ``limit`` sources are named under the chart; the rest are counted and left
+    to the data table (which lists every row's sources) and the data appendix.
+    """
     seen: dict[str, str] = {}
     for frame in frames:
         for row in sources_for(frame).itertuples():
@@ -78,7 +84,12 @@ def source_note(*frames: pd.DataFrame) -> str:
         raise ChartDataError("The plotted rows cite no source; every chart needs one.")
     datasets = sorted({f.attrs.get("path", "") for f in frames} - {""})
     data_part = f" Data: {', '.join('data/' + d for d in datasets)}." if datasets else ""
-    return "Source: " + "; ".join(seen.values()) + "." + data_part
+    names = list(seen.values())
+    shown = "; ".join(names[:limit])
+    if len(names) > limit:
+        rest = len(names) - limit
+        shown += f"; and {rest} more source{'s' if rest > 1 else ''} (see the data table)"
+    return "Source: " + shown + "." + data_part
 
 
 def _wrap(text: str, width: int = 120) -> str:
@@ -113,6 +124,34 @@ def table_payload(frame: pd.DataFrame, columns: Sequence[str]) -> dict:
     return {"columns": list(columns), "rows": rows}
 
 
+def _place_legend_and_note(fig: go.Figure, note_html: str) -> None:
+    """Stack, from the bottom up: the source note, the legend, the x-axis title.
+
+    Plotly positions annotations in plot-area fractions, so the space below the plot is
+    worked out in pixels from the figure's height and the number of legend entries.
+    """
+    layout = fig.layout
+    height = layout.height or template.layout.height
+    top = layout.margin.t if layout.margin.t is not None else template.layout.margin.t
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    # One entry per row: long labels would wrap unpredictably in a horizontal legend.
+    legend_px = 0 if entries <= 1 else entries * 20 + 10
+    note_px = (note_html.count("<br>") + 1) * 15
+    bottom = 72 + legend_px + note_px + 10
+    fig.update_layout(
+        margin_b=bottom,
+        legend=dict(orientation="v", yref="container", y=(note_px + 12) / height,
+                    yanchor="bottom", x=0, xanchor="left"),
+        showlegend=entries > 1,
+    )
+    plot_px = max(height - top - bottom, 100)
+    fig.add_annotation(
+        text=note_html, showarrow=False, xref="paper", yref="paper", x=0,
+        y=-(bottom - 6) / plot_px, xanchor="left", yanchor="bottom", align="left",
+        font=dict(size=11, color="#444444"),
+    )
+
+
 def finish(
     fig: go.Figure,
     frames: Sequence[pd.DataFrame],
@@ -136,10 +175,7 @@ def finish(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    fig.add_annotation(
-        text=_wrap(note), showarrow=False, xref="paper", yref="paper", x=0, y=-0.42,
-        xanchor="left", yanchor="top", align="left", font=dict(size=11, color="#444444"),
-    )
+    _place_legend_and_note(fig, _wrap(note, 110))
     fig.update_layout(meta=dict(alt=alt, description=description, source_note=note,
                                 table=table, datasets=[f.attrs.get("dataset") for f in frames]))
     return fig

@@ -1,0 +1,62 @@
+"""The real book build: warnings are errors, no network, every page present, no CDN."""
+
+import re
+
+import pytest
+
+from conftest import toc_files
+
+REMOTE_ASSET = re.compile(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=\"(https?:)?//", re.I)
+
+
+@pytest.mark.build
+def test_book_builds_offline_with_warnings_as_errors(built_book):
+    log = built_book["log"]
+    assert built_book["returncode"] == 0, log[-4000:]
+    assert "build succeeded" in log
+    assert not re.search(r"\bWARNING:", log.replace("[IPKernelApp] WARNING", "")), \
+        "the build logged warnings:\n" + "\n".join(l for l in log.splitlines() if "WARNING:" in l)
+
+
+@pytest.mark.build
+def test_every_toc_page_is_in_the_html(built_book):
+    missing = [doc for doc in toc_files() if not (built_book["html"] / f"{doc}.html").exists()]
+    assert not missing
+    assert (built_book["html"] / "index.html").exists()
+
+
+@pytest.mark.build
+def test_no_page_loads_anything_from_another_site(built_book):
+    for page in built_book["html"].rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        remote = [m.group(0)[:120] for m in REMOTE_ASSET.finditer(text)]
+        assert not remote, f"{page.name} loads remote assets: {remote}"
+        assert "cdn.jsdelivr" not in text and "cdnjs" not in text and "unpkg.com" not in text, page
+
+
+@pytest.mark.build
+def test_plotly_js_is_served_by_the_site_once(built_book):
+    static = built_book["html"] / "_static"
+    assert (static / "plotly.min.js").stat().st_size > 1_000_000
+    assert len(list(built_book["html"].rglob("plotly*.js"))) == 1
+
+
+@pytest.mark.build
+def test_data_appendix_lists_every_dataset(built_book, repo):
+    import json
+
+    text = (built_book["html"] / "book" / "_generated" / "data-appendix.html").read_text()
+    package = json.loads((repo / "data" / "datapackage.json").read_text())
+    for res in package["resources"]:
+        if res["name"] != "sources":
+            assert res["path"] in text, res["name"]
+    assert "Harm card" in text
+
+
+@pytest.mark.build
+def test_chapters_download_as_notebooks(built_book):
+    for doc in toc_files():
+        if doc.startswith("chapters/"):
+            html = (built_book["html"] / f"{doc}.html").read_text()
+            assert f"{doc.split('/')[-1]}.ipynb" in html, f"{doc} offers no .ipynb download"
+            assert (built_book["html"] / "_sources" / f"{doc}.ipynb").exists()
