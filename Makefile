@@ -32,9 +32,19 @@ $(BIN)/.dev-installed: $(BIN)/.book-installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Browser-side test tools from npm (axe-core, Lighthouse), at the versions in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@chromium --version 2>/dev/null | grep -v '^chromium:' || true
+	@chromium --version 2>/dev/null | grep -v '^# Browser-side test tools from npm (axe-core, Lighthouse), at the versions in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+chromium:' || true
 
 book: $(BIN)/.book-installed
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
@@ -50,7 +60,7 @@ notebooks: $(BIN)/.book-installed
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
-test: $(BIN)/.dev-installed chromium notebooks
+test: $(BIN)/.dev-installed node_modules/.installed chromium notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax tests $(BUILD_DIR)/nbval
 
 serve:

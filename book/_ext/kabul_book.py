@@ -5,8 +5,9 @@
 * ``html-page-context``: loads plotly.js and the chart script only on pages that have a
   chart, and the table script only on pages with an interactive table.
 * ``build-finished``: copies plotly.js from the installed plotly wheel into ``_static``
-  (once per site; its version always matches the Python plotly), and gives every page a
-  Content-Security-Policy that allows only the site's own origin.
+  (once per site; its version always matches the Python plotly), mends the theme markup
+  that accessibility audits flag, and gives every page a Content-Security-Policy that
+  allows only the site's own origin.
 """
 
 from __future__ import annotations
@@ -74,10 +75,40 @@ def content_security_policy(html: str) -> str:
     ])
 
 
+# Theme markup that axe-core flags, mended here rather than by switching rules off.
+# Each pair: what the theme writes, what the page gets instead, and why.
+ACCESSIBILITY_FIXES = [
+    # The search fields show "Search Ctrl+K" but are named just "Search"
+    # (label-content-name-mismatch): let the visible text be the name.
+    (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*"[^>]*?) aria-label="Search"'),
+     r"\1"),
+    # The colour-mode icons carry titles that count as visible text; the button's name
+    # "Color mode" then does not contain it. The icons are decorative.
+    (re.compile(r'(<i class="theme-switch [^"]*"[^>]*?)(\s*title="[^"]*")'), r'\1 aria-hidden="true"'),
+    # sphinx-togglebutton names every fold "Toggle hidden content", while the reader sees
+    # "Show code cell source": the visible text should be the name.
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # The book title in the sidebar sits outside any landmark (region).
+    (re.compile(r'<div class="sidebar-primary-items__start sidebar-primary__section">'),
+     '<div class="sidebar-primary-items__start sidebar-primary__section" role="region" '
+     'aria-label="Book title and search">'),
+    # docutils marks bibliography entries role="doc-biblioentry", a deprecated role that
+    # is not allowed inside role="list" (aria-required-children, aria-deprecated-role).
+    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
+]
+
+
+def accessibility_fixes(html: str) -> str:
+    for pattern, replacement in ACCESSIBILITY_FIXES:
+        html = pattern.sub(replacement, html)
+    return html
+
+
 def add_csp(path: Path) -> None:
     html = path.read_text(encoding="utf-8")
     html = CSP_META_RE.sub("", html)
     html = INLINE_HANDLER_RE.sub(r' data-kc-click="\1"', html)
+    html = accessibility_fixes(html)
     policy = content_security_policy(html)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
     # The policy must come before any script, so it goes first in <head>.
