@@ -107,3 +107,42 @@ def test_plotly_loads_only_on_pages_with_charts(built_book):
         text = (html_root / f"{doc}.html").read_text(encoding="utf-8")
         has_chart = "kc-plot-data" in text
         assert ("plotly.min.js" in text) == has_chart, doc
+
+
+@pytest.mark.browser
+def test_offline_copy_works_from_disk(built_book, browser, tmp_path):
+    """The archive linked from the intro page, unpacked and opened with file:// URLs."""
+    import zipfile
+
+    intro = (built_book["html"] / "book" / "intro.html").read_text(encoding="utf-8")
+    assert 'href="../cameras-over-kabul-offline.zip"' in intro
+    with zipfile.ZipFile(built_book["html"] / "cameras-over-kabul-offline.zip") as zf:
+        names = set(zf.namelist())
+        for doc in toc_files():
+            assert f"cameras-over-kabul/{doc}.html" in names, doc
+        zf.extractall(tmp_path)
+    page = browser.new_page()
+    errors, remote = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: remote.append(r.url)
+            if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    chapter = tmp_path / "cameras-over-kabul" / "chapters" / "01-the-case.html"
+    page.goto(chapter.as_uri(), wait_until="load")
+    charts = page.locator("figure.kc-chart").count()
+    assert charts >= 1
+    page.wait_for_function(
+        f"document.querySelectorAll('.kc-plot[data-drawn=true]').length >= {charts}")
+    assert errors == [] and remote == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_search_works_offline(site, browser):
+    page = browser.new_page()
+    page.goto(f"{site}/search.html?q=Huawei", wait_until="load")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    hits = page.locator("#search-results li").count()
+    assert hits >= 1
+    assert page.locator("#search-results li a[href*='01-the-case']").count() >= 1
+    page.close()

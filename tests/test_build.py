@@ -45,7 +45,7 @@ def test_plotly_js_is_served_by_the_site_once(built_book):
 def test_data_appendix_lists_every_dataset(built_book, repo):
     import json
 
-    text = (built_book["html"] / "book" / "_generated" / "data-appendix.html").read_text()
+    text = "".join(p.read_text() for p in (built_book["html"] / "book" / "_generated").glob("data-*.html"))
     package = json.loads((repo / "data" / "datapackage.json").read_text())
     for res in package["resources"]:
         if res["name"] != "sources":

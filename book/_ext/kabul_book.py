@@ -6,8 +6,9 @@
   chart, and the table script only on pages with an interactive table.
 * ``build-finished``: copies plotly.js from the installed plotly wheel into ``_static``
   (once per site; its version always matches the Python plotly), mends the theme markup
-  that accessibility audits flag, and gives every page a Content-Security-Policy that
-  allows only the site's own origin.
+  that accessibility audits flag, gives every page a Content-Security-Policy that
+  allows only the site's own origin, and packs the site into one archive for reading
+  offline.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import base64
 import hashlib
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import plotly
 from sphinx.application import Sphinx
 
-from kabulcase.appendix import render_appendix
+from kabulcase.appendix import render_pages
 
-APPENDIX = Path("book/_generated/data-appendix.md")
+GENERATED = Path("book/_generated")
+OFFLINE_ARCHIVE = "cameras-over-kabul-offline.zip"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
@@ -34,11 +37,13 @@ INLINE_HANDLER_RE = re.compile(r' onclick="(toggleFullScreen|window\.print)\(\)"
 
 
 def generate_appendix(app: Sphinx) -> None:
-    target = Path(app.srcdir) / APPENDIX
-    text = render_appendix()
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    folder = Path(app.srcdir) / GENERATED
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in render_pages().items():
+        target = folder / f"{name}.md"
+        # Rewriting an unchanged page would make Sphinx re-read it on every build.
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
 
 
 def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -126,6 +131,27 @@ def finish_site(app: Sphinx, exception) -> None:
     shutil.copyfile(PLOTLY_JS, static / "plotly.min.js")
     for page in outdir.rglob("*.html"):
         add_csp(page)
+    write_offline_copy(outdir)
+
+
+def write_offline_copy(outdir: Path) -> Path:
+    """The whole built site as one archive, linked from the intro page.
+
+    Files are added in sorted order with a fixed timestamp, so the same site gives the
+    same archive.
+    """
+    target = outdir / OFFLINE_ARCHIVE
+    files = sorted(p for p in outdir.rglob("*") if p.is_file() and p != target
+                   and ".doctrees" not in p.parts)
+    tmp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"cameras-over-kabul/{path.relative_to(outdir).as_posix()}",
+                                   date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    tmp.replace(target)
+    return target
 
 
 def setup(app: Sphinx) -> dict:
