@@ -13,11 +13,16 @@ JB_FLAGS := --config book/_config.yml --toc book/_toc.yml --path-output .
 export KABULCASE_RENDERER := book
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help book test serve lab clean chromium notebooks
+PDF := _build/cameras-over-kabul.pdf
+# The smallest Debian TeX set that builds the PDF with pdflatex (about 350 MB).
+TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre
+
+.PHONY: help book test pdf serve lab clean chromium tex notebooks
 
 help:
 	@echo "make book    build the HTML book into $(HTML) (creates $(VENV) first)"
 	@echo "make test    set up the test tools and run the whole test suite"
+	@echo "make pdf     build the PDF book into $(PDF) (installs Debian TeX packages if missing)"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open JupyterLab on the chapters and exercises"
 	@echo "make clean   remove the build, the execution cache and generated files"
@@ -46,6 +51,16 @@ node_modules/.installed: package.json package-lock.json
 
 chromium:' || true
 
+tex:
+	@command -v latexmk >/dev/null && kpsewhich tgtermes.sty >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
+
+# Charts become vector PDFs through kaleido and Debian's chromium (KABULCASE_STATIC=1).
+pdf: $(BIN)/.dev-installed chromium tex
+	KABULCASE_STATIC=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output $(BUILD_DIR)/pdf --builder pdflatex
+	cp $(BUILD_DIR)/pdf/_build/latex/book.pdf $(PDF)
+	@echo
+	@echo "The PDF is $(abspath $(PDF))"
+
 book: $(BIN)/.book-installed
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
 	@echo
@@ -60,7 +75,7 @@ notebooks: $(BIN)/.book-installed
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
-test: $(BIN)/.dev-installed node_modules/.installed chromium notebooks
+test: $(BIN)/.dev-installed node_modules/.installed chromium tex notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax tests $(BUILD_DIR)/nbval
 
 serve:

@@ -85,7 +85,9 @@ class BookStaticRenderer(MimetypeRenderer):
     """Adds a vector PDF and a PNG (through kaleido and Debian's chromium) for print."""
 
     def to_mimebundle(self, fig_dict):
-        opts = dict(width=900, height=560, validate=False)
+        # Keep the figure's own height: the legend and source note are placed for it.
+        height = (fig_dict.get("layout") or {}).get("height") or 560
+        opts = dict(width=900, height=height, validate=False)
         pdf = pio.to_image(fig_dict, format="pdf", **opts)
         png = pio.to_image(fig_dict, format="png", scale=2, **opts)
         return {"application/pdf": base64.b64encode(pdf).decode(),

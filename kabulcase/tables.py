@@ -53,6 +53,16 @@ class InteractiveTable:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>"
         )
 
+    def _repr_markdown_(self) -> str:
+        """A plain Markdown table, for the PDF book (LaTeX cannot show the HTML one)."""
+        def cell(v) -> str:
+            return _fmt(v).replace("|", "\\|").replace("\n", " ")
+        head = "| " + " | ".join(cell(c) for c in self.frame.columns) + " |"
+        rule = "| " + " | ".join("---" for _ in self.frame.columns) + " |"
+        rows = ["| " + " | ".join(cell(v) for v in row) + " |"
+                for row in self.frame.itertuples(index=False)]
+        return "\n".join([f"**{self.caption}**", "", head, rule, *rows])
+
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.frame.to_string(index=False)}"
 

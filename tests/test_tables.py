@@ -20,3 +20,12 @@ def test_table_refuses_missing_columns_and_captionless_tables():
         interactive_table(df, "A", ["b"])
     with pytest.raises(ValueError, match="caption"):
         interactive_table(df, " ")
+
+
+def test_table_has_a_markdown_version_for_print():
+    df = pd.DataFrame({"claim": ["a|b", "c"], "n": [62000, 5]})
+    md = interactive_table(df, "Claims")._repr_markdown_()
+    lines = md.splitlines()
+    assert lines[0] == "**Claims**"
+    assert lines[2] == "| claim | n |" and lines[3] == "| --- | --- |"
+    assert lines[4] == "| a\\|b | 62,000 |" and len(lines) == 6

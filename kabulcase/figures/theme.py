@@ -169,13 +169,13 @@ def finish(
             raise ChartDataError(f"Every chart needs a {what}.")
     note = source_note(*frames)
     # SVG titles do not wrap; long findings are broken into lines here.
-    fig.update_layout(template=TEMPLATE_NAME, title_text=_wrap(title, 72))
+    fig.update_layout(template=TEMPLATE_NAME, title_text=_wrap(title, 64))
     fig.update_traces(cliponaxis=False, selector=dict(type="scatter"))
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    _place_legend_and_note(fig, _wrap(note, 110))
+    _place_legend_and_note(fig, _wrap(note, 92))
     fig.update_layout(meta=dict(alt=alt, description=description, source_note=note,
                                 table=table, datasets=[f.attrs.get("dataset") for f in frames]))
     return fig
