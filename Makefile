@@ -37,31 +37,30 @@ $(BIN)/.dev-installed: $(BIN)/.book-installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Browser-side test tools from npm (axe-core, Lighthouse), at the versions in package-lock.json.
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# From npm, at the versions in package-lock.json: the plotly.js bundle the site serves
+# (dependencies), and the browser-side test tools axe-core and Lighthouse (devDependencies).
+node_modules/.book-installed: package.json package-lock.json
+	test -f node_modules/.dev-installed || npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
+
+node_modules/.dev-installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ node_modules/.book-installed
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-	@chromium --version 2>/dev/null | grep -v '^# Browser-side test tools from npm (axe-core, Lighthouse), at the versions in package-lock.json.
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
-
-chromium:' || true
 
 tex:
 	@command -v latexmk >/dev/null && kpsewhich tgtermes.sty >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
 
 # Charts become vector PDFs through kaleido and Debian's chromium (KABULCASE_STATIC=1).
-pdf: $(BIN)/.dev-installed chromium tex
+pdf: $(BIN)/.dev-installed node_modules/.book-installed chromium tex
 	KABULCASE_STATIC=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output $(BUILD_DIR)/pdf --builder pdflatex
 	cp $(BUILD_DIR)/pdf/_build/latex/book.pdf $(PDF)
 	@echo
 	@echo "The PDF is $(abspath $(PDF))"
 
-book: $(BIN)/.book-installed
+book: $(BIN)/.book-installed node_modules/.book-installed
 	$(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
 	@echo
 	@echo "The book is in $(abspath $(HTML))/index.html"
@@ -75,7 +74,7 @@ notebooks: $(BIN)/.book-installed
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
-test: $(BIN)/.dev-installed node_modules/.installed chromium tex notebooks
+test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax tests $(BUILD_DIR)/nbval
 
 serve:

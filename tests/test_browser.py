@@ -146,3 +146,23 @@ def test_search_works_offline(site, browser):
     assert hits >= 1
     assert page.locator("#search-results li a[href*='01-the-case']").count() >= 1
     page.close()
+
+
+@pytest.mark.browser
+def test_every_trace_type_is_in_the_served_plotly_bundle(built_book, browser, site):
+    """The site serves a partial plotly.js bundle; a trace type it lacks would silently
+    vanish from a chart, so every type used in the book must be registered in it."""
+    import json
+    import re
+
+    used = set()
+    for page in built_book["html"].rglob("*.html"):
+        for block in re.findall(r'<script type="application/json" class="kc-plot-data"[^>]*>(.*?)</script>',
+                                page.read_text(encoding="utf-8"), re.S):
+            used |= {t.get("type", "scatter") for t in json.loads(block.replace("<\\/", "</"))["data"]}
+    page = browser.new_page()
+    page.goto(f"{site}/chapters/01-the-case.html", wait_until="load")
+    page.wait_for_function("window.Plotly !== undefined")
+    available = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
+    page.close()
+    assert used and used <= available, f"not in the bundle: {used - available}"

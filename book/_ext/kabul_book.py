@@ -26,14 +26,40 @@ from sphinx.application import Sphinx
 from kabulcase.appendix import render_pages
 
 GENERATED = Path("book/_generated")
+REPO = Path(__file__).resolve().parents[2]
+# The book's charts use cartesian traces only, so the site serves plotly.js's cartesian
+# bundle (1.5 MB instead of 4.8 MB). It comes from npm (package.json, `npm ci --omit=dev`)
+# at the same version as the plotly.js inside the Python plotly wheel.
+PLOTLY_BUNDLE = REPO / "node_modules" / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js"
 OFFLINE_ARCHIVE = "cameras-over-kabul-offline.zip"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+VERSION_RE = re.compile(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+)")
 
 CSP_META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 # The theme's print and full-screen buttons use inline onclick handlers, which a strict
 # policy blocks; they become data attributes that the site's own kc-page.js binds.
 INLINE_HANDLER_RE = re.compile(r' onclick="(toggleFullScreen|window\.print)\(\)"')
+
+
+def plotly_version(path: Path) -> str:
+    head = path.read_text(encoding="utf-8", errors="replace")[:400]
+    match = VERSION_RE.search(head)
+    if not match:
+        raise ValueError(f"Cannot read the plotly.js version from {path}")
+    return match.group(1)
+
+
+def check_plotly_bundle(app: Sphinx) -> None:
+    if not PLOTLY_BUNDLE.exists():
+        raise FileNotFoundError(
+            f"{PLOTLY_BUNDLE.relative_to(REPO)} is missing: run 'npm ci --omit=dev' "
+            f"(make book does) to install the plotly.js bundle the site serves.")
+    wanted, have = plotly_version(PLOTLY_JS), plotly_version(PLOTLY_BUNDLE)
+    if wanted != have:
+        raise ValueError(
+            f"The Python plotly package draws with plotly.js {wanted}, but package.json "
+            f"installs plotly.js-cartesian-dist-min {have}; pin the npm package to {wanted}.")
 
 
 def generate_appendix(app: Sphinx) -> None:
@@ -80,7 +106,8 @@ def content_security_policy(html: str) -> str:
     ])
 
 
-# Theme markup that axe-core flags, mended here rather than by switching rules off.
+# Theme markup that axe-core flags (or that slows every page), mended here rather than by
+# switching rules off.
 # Each pair: what the theme writes, what the page gets instead, and why.
 ACCESSIBILITY_FIXES = [
     # The search fields show "Search Ctrl+K" but are named just "Search"
@@ -97,6 +124,10 @@ ACCESSIBILITY_FIXES = [
     (re.compile(r'<div class="sidebar-primary-items__start sidebar-primary__section">'),
      '<div class="sidebar-primary-items__start sidebar-primary__section" role="region" '
      'aria-label="Book title and search">'),
+    # The theme loads Font Awesome's 1.5 MB JavaScript on every page to swap icons for
+    # SVG; its CSS already draws the same icons from a 156 KB web font of the site's own.
+    (re.compile(r'<link rel="preload" as="script" href="[^"]*scripts/fontawesome\.js[^"]*">\n?'), ""),
+    (re.compile(r'<script defer src="[^"]*scripts/fontawesome\.js[^"]*"></script>\n?'), ""),
     # docutils marks bibliography entries role="doc-biblioentry", a deprecated role that
     # is not allowed inside role="list" (aria-required-children, aria-deprecated-role).
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
@@ -128,7 +159,7 @@ def finish_site(app: Sphinx, exception) -> None:
     outdir = Path(app.outdir)
     static = outdir / "_static"
     static.mkdir(exist_ok=True)
-    shutil.copyfile(PLOTLY_JS, static / "plotly.min.js")
+    shutil.copyfile(PLOTLY_BUNDLE, static / "plotly.min.js")
     for page in outdir.rglob("*.html"):
         add_csp(page)
     write_offline_copy(outdir)
@@ -155,6 +186,7 @@ def write_offline_copy(outdir: Path) -> Path:
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", check_plotly_bundle)
     app.connect("builder-inited", generate_appendix)
     app.connect("html-page-context", add_page_assets)
     app.connect("build-finished", finish_site)
