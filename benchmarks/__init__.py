@@ -1,0 +1,1 @@
+"""Benchmarks and reports that print figures (run with `make bench`)."""
