@@ -17,15 +17,18 @@ PDF := _build/cameras-over-kabul.pdf
 # The smallest Debian TeX set that builds the PDF with pdflatex (about 350 MB).
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre
 
-.PHONY: help book test pdf serve lab clean chromium tex notebooks
+.PHONY: help book test pdf bench serve lab clean chromium tex notebooks
 
 help:
 	@echo "make book    build the HTML book into $(HTML) (creates $(VENV) first)"
 	@echo "make test    set up the test tools and run the whole test suite"
 	@echo "make pdf     build the PDF book into $(PDF) (installs Debian TeX packages if missing)"
+	@echo "make bench   print build times, notebook times, page weights, Lighthouse scores"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
 	@echo "make lab     open JupyterLab on the chapters and exercises"
 	@echo "make clean   remove the build, the execution cache and generated files"
+	@echo "make release student and instructor notebooks of the exercises in release/ (FORCE=1 replaces one)"
+	@echo "make grade   run and score submitted notebooks: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"
 
 $(BIN)/.book-installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +80,10 @@ notebooks: $(BIN)/.book-installed
 test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax tests $(BUILD_DIR)/nbval
 
+# Figures, not pass/fail: timings and sizes vary with the machine.
+bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
+	$(BIN)/python benchmarks/bench_book.py
+
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
@@ -88,3 +95,16 @@ lab: $(BIN)/.book-installed
 
 clean:
 	rm -rf $(BUILD_DIR) book/_generated
+
+.PHONY: release grade
+
+# Student copies (no solutions, no hidden checks, outputs cleared) and instructor copies of
+# exercises/*.md; an existing release is never overwritten unless FORCE=1.
+release: $(BIN)/.book-installed
+	$(BIN)/python -m kabulcase.release --out release $(if $(FORCE),--force)
+
+# Runs each submitted notebook in a fresh kernel (on a copy) and writes grades.csv and one
+# feedback file per student, by default into SUBMISSIONS-graded next to the folder.
+grade: $(BIN)/.book-installed
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"; exit 2; }
+	$(BIN)/python -m kabulcase.grade "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(OUT),--out "$(OUT)")

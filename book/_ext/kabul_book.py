@@ -120,6 +120,10 @@ ACCESSIBILITY_FIXES = [
     # sphinx-togglebutton names every fold "Toggle hidden content", while the reader sees
     # "Show code cell source": the visible text should be the name.
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # The sidebar's fold for a section with sub-pages shows only an icon (summary-name).
+    (re.compile(r'<summary><span class="toctree-toggle" role="presentation">'),
+     '<summary aria-label="Show or hide the pages in this section">'
+     '<span class="toctree-toggle" role="presentation">'),
     # The book title in the sidebar sits outside any landmark (region).
     (re.compile(r'<div class="sidebar-primary-items__start sidebar-primary__section">'),
      '<div class="sidebar-primary-items__start sidebar-primary__section" role="region" '
