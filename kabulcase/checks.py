@@ -1,0 +1,949 @@
+"""Feedback for the exercise notebooks, and the checks the grader reuses.
+
+In a notebook::
+
+    from kabulcase.checks import check, self_check_text
+    check("ex01.q1", status_counts)          # code answers: immediate, specific feedback
+    self_check_text("ex01.q5", answer_q5)    # written answers: rubric and objective checks
+
+How the exercise machinery works, and why it is built this way
+---------------------------------------------------------------
+The module uses its own small, tag-based mechanism rather than otter-grader or nbgrader
+(the "minimal approach" of the project's tooling notes):
+
+* One MyST-markdown source per exercise notebook in ``exercises/`` holds the questions,
+  the solutions (cells tagged ``solution``) and the grader-only checks (cells tagged
+  ``hidden-check``). The same file is the book page (solutions folded), the instructor's
+  notebook and, through :mod:`kabulcase.release`, the student's notebook.
+* This module holds every check. Expected values are computed from ``data/`` through
+  :func:`kabulcase.load`, never typed, so a check stays right when the data change.
+  :mod:`kabulcase.grade` runs the same checks, plus the hidden ones, in the kernel that
+  executed a submission.
+* It needs only pandas, nbformat, nbclient and nbconvert's preprocessors, all of which a
+  learner's ``pip install -r requirements.txt`` already brings (jupyter-book and
+  jupyterlab depend on them). otter-grader would add about 60 packages (549 MB with
+  playwright and a Docker client), its ``otter grade`` needs Docker, and its master format
+  does not render as a book page; nbgrader needs a gradebook database and a server UI for
+  manual marks. Instructors who already use otter can still do so; the instructor guide
+  describes that optional path.
+
+Every check accepts equivalent correct answers (a Series or a dict or a list, any row
+order where order does not matter, small float differences), and never shows the learner
+a traceback: an unanswered question (``...`` or ``None``), a wrong type, a wrong shape or
+a NaN each get a plain sentence. Each returns a :class:`CheckResult` with ``passed``,
+``score``, ``max_score`` and ``message``.
+
+Written answers are never judged: :func:`self_check_text` prints the rubric a marker
+will use and reports only objective facts (length, whether a number and a source are
+cited), so the learner's judgement stays their own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .data import load, value
+
+__all__ = ["CheckResult", "check", "self_check_text", "assert_hidden", "grade_namespace",
+           "questions", "QUESTIONS", "RUBRICS"]
+
+NOT_ANSWERED = "not answered yet"
+PLACEHOLDER = "Write your answer here"
+_MISSING = object()
+
+
+# --------------------------------------------------------------------------- results
+
+@dataclass
+class CheckResult:
+    """The outcome of one check: what the grader records and the learner reads."""
+
+    key: str
+    passed: bool
+    score: float
+    max_score: float
+    message: str
+    hidden: bool = False
+    details: dict = field(default_factory=dict)
+    _printed: bool = field(default=False, repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def _ipython_display_(self) -> None:
+        # check() has already printed the message; showing the object again as the
+        # cell's result would print it twice.
+        if not self._printed:
+            print(self.message)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "passed": bool(self.passed), "score": float(self.score),
+                "max_score": float(self.max_score), "message": self.message,
+                "hidden": self.hidden}
+
+
+class _Answer(Exception):
+    """Raised inside a checker to stop with a plain message (wrong type, shape, NaN)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _verdict(score: float, max_score: float) -> str:
+    if score >= max_score:
+        return "correct"
+    if score > 0:
+        return "partly right"
+    return "not yet"
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+WIDTH = 76  # feedback is wrapped so it reads without scrolling in JupyterLab and the book
+
+
+def _wrap(text: str, indent: str = "  ", hang: str = "    ") -> str:
+    import textwrap
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=hang,
+                         break_on_hyphens=False, break_long_words=False)
+
+
+def _compose(key: str, score: float, max_score: float, right: Iterable[str] = (),
+             off: Iterable[str] = (), hint: str | None = None, title: str = "") -> str:
+    head = f"{key}{' (' + title + ')' if title else ''}: {_verdict(score, max_score)} " \
+           f"— {_points(score)} of {_points(max_score)} point{'s' if max_score != 1 else ''}."
+    lines = [_wrap(head, "", "  ")]
+    right, off = [r for r in right if r], [o for o in off if o]
+    if right:
+        lines.append(_wrap("What is right: " + " ".join(right)))
+    if off:
+        lines.append(_wrap("What is off: " + " ".join(off)))
+    if hint and score < max_score:
+        lines.append(_wrap("Hint: " + hint))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- registry
+
+@dataclass(frozen=True)
+class HiddenCheck:
+    key: str
+    variable: str
+    max_score: float
+    description: str
+    fn: Callable[[Any], tuple[float, list[str], list[str], str | None]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One auto-checked question: the notebook variable it reads and its checker."""
+
+    key: str
+    variable: str
+    title: str
+    objective: str
+    max_score: float
+    minutes: int
+    fn: Callable[[Any], tuple[float, list[str], list[str], str | None]]
+    unanswered_hint: str = ""
+    hidden: tuple[HiddenCheck, ...] = ()
+
+    @property
+    def exercise(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def kind(self) -> str:
+        return "code"
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A written question: criteria a marker uses and the objective checks we can run."""
+
+    key: str
+    variable: str
+    title: str
+    objective: str
+    minutes: int
+    words: tuple[int, int]
+    criteria: tuple[str, ...]
+    levels: tuple[str, ...] = ("Strong (3)", "Adequate (2)", "Developing (1)", "Missing (0)")
+    needs_number: bool = True
+    needs_source: bool = True
+    names_claim: bool = False
+    names_question: bool = False
+
+    @property
+    def exercise(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def kind(self) -> str:
+        return "written"
+
+    @property
+    def max_marks(self) -> int:
+        return 3 * len(self.criteria)
+
+
+QUESTIONS: dict[str, Question] = {}
+RUBRICS: dict[str, Rubric] = {}
+
+
+def _question(key: str, variable: str, title: str, objective: str, max_score: float,
+              minutes: int, unanswered_hint: str = ""):
+    def register(fn):
+        QUESTIONS[key] = Question(key, variable, title, objective, max_score, minutes, fn,
+                                  unanswered_hint)
+        return fn
+    return register
+
+
+def _hidden(key: str, variable: str, max_score: float, description: str):
+    def register(fn):
+        q = QUESTIONS[key]
+        hidden = q.hidden + (HiddenCheck(f"{key}.hidden{len(q.hidden) + 1}", variable,
+                                         max_score, description, fn),)
+        QUESTIONS[key] = Question(q.key, q.variable, q.title, q.objective, q.max_score,
+                                  q.minutes, q.fn, q.unanswered_hint, hidden)
+        return fn
+    return register
+
+
+def questions(exercise: str) -> list[Question | Rubric]:
+    """Every question of an exercise notebook ("ex01"), auto-checked and written, in order."""
+    found = [q for q in QUESTIONS.values() if q.exercise == exercise]
+    found += [r for r in RUBRICS.values() if r.exercise == exercise]
+    return sorted(found, key=lambda q: _natural_key(q.key))
+
+
+def exercises() -> list[str]:
+    return sorted({q.exercise for q in QUESTIONS.values()} | {r.exercise for r in RUBRICS.values()})
+
+
+def _natural_key(key: str) -> list:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)]
+
+
+# --------------------------------------------------------------------------- reading answers
+
+def _is_unanswered(answer: Any) -> bool:
+    if answer is None or answer is Ellipsis or answer is _MISSING:
+        return True
+    if isinstance(answer, str) and (not answer.strip() or PLACEHOLDER.lower() in answer.lower()):
+        return True
+    if isinstance(answer, (list, tuple)) and answer and all(a is Ellipsis or a is None for a in answer):
+        return True
+    return False
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+
+
+def _is_missing_value(x: Any) -> bool:
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, pd.DataFrame):
+        return f"a table (DataFrame) with {len(x)} row(s) and columns {', '.join(map(str, x.columns))}"
+    if isinstance(x, pd.Series):
+        return f"a Series of {len(x)} value(s)"
+    if isinstance(x, dict):
+        return f"a dict with {len(x)} item(s)"
+    if isinstance(x, (list, tuple, set, np.ndarray)):
+        return f"a {type(x).__name__} of {len(x)} item(s)"
+    if isinstance(x, str):
+        return "text (a string)"
+    if isinstance(x, (bool, np.bool_)):
+        return "True/False"
+    if callable(x):
+        return "a function"
+    return f"a {type(x).__name__}"
+
+
+def _as_number(answer: Any, what: str) -> float:
+    """One number from a number, a one-element Series/list/array, or refuse plainly."""
+    x = answer
+    if isinstance(x, (pd.Series, pd.DataFrame, np.ndarray, list, tuple)):
+        flat = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x, dtype=object).ravel()
+        if len(flat) != 1:
+            raise _Answer(f"{what} should be one number, but you gave {_describe(x)}. "
+                          f"Pick out the single value (for a one-row selection, `.iloc[0]`).")
+        x = flat[0]
+    if isinstance(x, str):
+        raise _Answer(f"{what} should be a number, but it is text ({x[:30]!r}). "
+                      f"Compute it from the data instead of typing it, and leave off the quotes.")
+    if isinstance(x, (bool, np.bool_)):
+        raise _Answer(f"{what} should be a number, but it is {x} (a True/False value). "
+                      f"Did you compare instead of dividing?")
+    if x is pd.NA or _is_missing_value(x) and not _is_number(x):
+        raise _Answer(f"{what} is missing (NA): a value was not found. Often a filter matched "
+                      f"no rows; check the spelling of the city and the date.")
+    if not _is_number(x):
+        raise _Answer(f"{what} should be a number, but it is {_describe(x)}.")
+    x = float(x)
+    if math.isnan(x):
+        raise _Answer(f"{what} is NaN (not a number): a calculation used a missing value. "
+                      f"Often a filter matched no rows, so there was nothing to divide.")
+    if math.isinf(x):
+        raise _Answer(f"{what} is infinite: something was divided by zero.")
+    return x
+
+
+def _norm_label(label: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(label).strip().lower())
+
+
+def _as_mapping(answer: Any, what: str, label_column: str) -> dict[str, float]:
+    """label -> number from a Series, a dict, a two-column table or a list of pairs."""
+    x = answer
+    if isinstance(x, pd.DataFrame):
+        if "claim_id" in x.columns:
+            raise _Answer(f"{what} is the claims table itself ({len(x)} rows, one per claim). "
+                          f"Count the claims in each group instead of listing them.")
+        numeric = [c for c in x.columns if pd.api.types.is_numeric_dtype(x[c])]
+        labels = [c for c in x.columns if c not in numeric]
+        if len(numeric) == 1 and len(labels) == 1:
+            x = dict(zip(x[labels[0]], x[numeric[0]]))
+        elif len(numeric) == 1 and not labels:
+            x = x[numeric[0]]
+        else:
+            raise _Answer(f"{what} should be one count per {label_column}, but you gave "
+                          f"{_describe(x)}. Keep one column of labels and one of counts.")
+    if isinstance(x, pd.Series):
+        if isinstance(x.index, pd.MultiIndex):
+            raise _Answer(f"{what} is grouped by more than one column (its index has "
+                          f"{x.index.nlevels} levels). Group by `{label_column}` alone.")
+        if not pd.api.types.is_numeric_dtype(x) and len(x) and all(isinstance(v, str) for v in x):
+            raise _Answer(f"{what} holds text, one entry per claim: it looks like the "
+                          f"`{label_column}` column itself. Count how often each value appears.")
+        if isinstance(x.index, pd.RangeIndex) and pd.api.types.is_numeric_dtype(x):
+            raise _Answer(f"{what} has numbers but no labels (its index is 0, 1, 2...). Keep "
+                          f"the `{label_column}` as the index so each count says what it counts.")
+        x = dict(x.items())
+    if isinstance(x, (list, tuple)) and x and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in x):
+        x = dict(x)
+    if isinstance(x, (list, tuple, np.ndarray, set)):
+        raise _Answer(f"{what} is {_describe(x)} without labels: a count means little unless "
+                      f"it says which `{label_column}` it counts. Use a Series or a dict.")
+    if not isinstance(x, dict):
+        raise _Answer(f"{what} should be one count per {label_column} (a Series or a dict), "
+                      f"but it is {_describe(x)}.")
+    out: dict[str, float] = {}
+    for k, v in x.items():
+        if _is_missing_value(v) and not isinstance(v, (list, tuple, dict)):
+            raise _Answer(f"The count for {k!r} is missing (NaN). Count rows; counts are never NaN.")
+        if not _is_number(v):
+            raise _Answer(f"The count for {k!r} should be a number, but it is {_describe(v)}.")
+        out[_norm_label(k)] = out.get(_norm_label(k), 0.0) + float(v)
+    return out
+
+
+def _as_ids(answer: Any, what: str, id_column: str) -> list[str]:
+    """A list of ids from a list/tuple/set/Series/array, a table with the id column, or
+    text separated by ';' or ','."""
+    x = answer
+    if isinstance(x, pd.DataFrame):
+        if id_column not in x.columns:
+            raise _Answer(f"{what} is a table without a `{id_column}` column; give the ids "
+                          f"(the `{id_column}` column), as a list or a Series.")
+        x = x[id_column]
+    if isinstance(x, pd.Index):
+        x = list(x)
+    if isinstance(x, (pd.Series, np.ndarray)):
+        x = list(x.tolist())
+    if isinstance(x, str):
+        x = [x]
+    if isinstance(x, set):
+        x = sorted(x, key=str)
+    if not isinstance(x, (list, tuple)):
+        raise _Answer(f"{what} should be a list of ids, but it is {_describe(x)}.")
+    ids: list[str] = []
+    for item in x:
+        if item is None or _is_missing_value(item):
+            raise _Answer(f"{what} contains a missing value (None/NaN): a lookup found nothing.")
+        if _is_number(item):
+            raise _Answer(f"{what} holds numbers ({item!r}...), which look like row positions. "
+                          f"Give the ids from the `{id_column}` column instead.")
+        if not isinstance(item, str):
+            raise _Answer(f"Each id in {what} should be text, but one is {_describe(item)}.")
+        ids += [p for p in re.split(r"[;,\s]+", item.strip()) if p]
+    if not ids:
+        raise _Answer(f"{what} is empty: no ids matched. Check your filter.")
+    return ids
+
+
+def _fmt_ratio(x: float) -> str:
+    return f"{x:,.1f}"
+
+
+# --------------------------------------------------------------------------- ex01 expected values
+
+DOUBTFUL_STATUSES = ("unverified_claim", "disputed")
+TAKEOVER = "2021-08-15"
+
+
+def _kabul_counts() -> pd.DataFrame:
+    from .figures.case import parse_partial_date
+    counts = load("camera_counts")
+    kabul = counts[counts["city"] == "Kabul"].copy()
+    kabul["when"] = kabul["date"].map(parse_partial_date)
+    return kabul
+
+
+def _kabul(date: str) -> float:
+    return float(value("camera_counts", "cameras", city="Kabul", date=date))
+
+
+def expected(key: str) -> Any:
+    """The expected answer of an auto-checked question, computed from data/ (for tests,
+    the instructor guide and the grader's feedback)."""
+    if key == "ex01.q1":
+        return {str(k): int(v) for k, v in load("claims")["status"].value_counts().items()}
+    if key == "ex01.q2a":
+        return str(value("camera_counts", "source_id", city="Kabul", date="2023-08")).split(";")
+    if key == "ex01.q2b":
+        return _kabul("2023-08") / _kabul("2021")
+    if key == "ex01.q3":
+        c = load("claims")
+        sel = c[(c["claimant_type"] == "taliban_official") & c["status"].isin(DOUBTFUL_STATUSES)]
+        return list(sel["claim_id"])
+    if key == "ex01.q4a":
+        f = _pair_factors()
+        return (float(f["factor"].min()), float(f["factor"].max()))
+    raise KeyError(key)
+
+
+def _pair_factors() -> pd.DataFrame:
+    kabul = _kabul_counts()
+    takeover = pd.Timestamp(TAKEOVER)
+    before, after = kabul[kabul["when"] < takeover], kabul[kabul["when"] > takeover]
+    pairs = before.merge(after, how="cross", suffixes=("_before", "_after"))
+    pairs["factor"] = pairs["cameras_after"].astype(float) / pairs["cameras_before"].astype(float)
+    return pairs
+
+
+# --------------------------------------------------------------------------- ex01 checks
+
+@_question("ex01.q1", "status_counts", "claims by status", "C2", 2, 10,
+           "Count how many claims have each status.")
+def _ex01_q1(answer):
+    want = expected("ex01.q1")
+    got = _as_mapping(answer, "`status_counts`", "status")
+    from .figures.case import STATUS_LABELS
+    by_label = {_norm_label(v): k for k, v in STATUS_LABELS.items()}
+    got = {by_label.get(k, k): v for k, v in got.items() if v != 0 or k in want}
+    total, n = sum(want.values()), len(want)
+    if got and all(0 <= v <= 1 for v in got.values()) and math.isclose(sum(got.values()), 1, abs_tol=0.01):
+        shares = {k: v / total for k, v in want.items()}
+        same = set(got) == set(shares) and all(math.isclose(got[k], shares[k], abs_tol=0.005) for k in got)
+        return ((1 if same else 0),
+                ["These are the right shares of claims."] if same else [],
+                ["Your numbers add up to 1: they are shares of the claims, not numbers of claims."],
+                "The question asks how many claims have each status; count instead of normalising.")
+    right_keys = [k for k in want if k in got and got[k] == want[k]]
+    wrong = [k for k in want if k in got and got[k] != want[k]]
+    missing = [k for k in want if k not in got]
+    unknown = [k for k in got if k not in want]
+    right, off = [], []
+    if right_keys:
+        right.append(f"{len(right_keys)} of the {n} statuses have the right count.")
+    if math.isclose(sum(got.values()), total):
+        right.append(f"Your counts add up to all {total} claims.")
+    else:
+        off.append(f"Your counts add up to {sum(got.values()):g}, but the ledger has {total} claims.")
+    if wrong:
+        off.append("These statuses have a different count from the data: "
+                   + ", ".join(f"{k} ({'too high' if got[k] > want[k] else 'too low'})" for k in wrong) + ".")
+    if missing:
+        off.append(f"{len(missing)} status(es) in the data are missing from your answer.")
+    if unknown:
+        off.append("These labels are not statuses in the data: " + ", ".join(repr(k) for k in unknown)
+                   + " (statuses are written like 'unverified_claim').")
+    if len(right_keys) == n and not unknown:
+        return 2, right, [], None
+    score = 1 if len(right_keys) * 2 >= n else 0
+    return score, right, off, ("Use the whole `claims` table (no filter) and count how often each "
+                               "value of the `status` column appears; pandas has a one-word method for it.")
+
+
+@_question("ex01.q2a", "sources_2023", "sources of the August 2023 count", "C1", 1, 7,
+           "Find the Kabul row dated \"2023-08\" and split its `source_id`.")
+def _ex01_q2a(answer):
+    want = expected("ex01.q2a")
+    got = _as_ids(answer, "`sources_2023`", "source_id")
+    want_set, got_set = {w.lower() for w in want}, {g.lower() for g in got}
+    known = {s.lower() for s in load("sources")["source_id"]}
+    present = want_set & got_set
+    extra = got_set - want_set
+    right, off = [], []
+    if present:
+        right.append(f"{len(present)} of the {len(want)} sources that report this count are in your list.")
+    missing = len(want_set - got_set)
+    if missing:
+        off.append(f"{missing} source(s) are missing: the `source_id` cell lists several ids, "
+                   f"separated by ';'.")
+    unknown = sorted(e for e in extra if e not in known)
+    other = sorted(e for e in extra if e in known)
+    if unknown:
+        off.append("Not ids in data/sources.csv: " + ", ".join(unknown) + ".")
+    if other:
+        off.append("Sources of other rows, not of the August 2023 count: " + ", ".join(other)
+                   + " (check your filter on city and date).")
+    if got_set == want_set:
+        dup = len(got) - len(got_set)
+        return 1, ["Every source that reports the August 2023 count, and no other."
+                   + (f" ({dup} id(s) appear twice; harmless.)" if dup else "")], [], None
+    score = 0.5 if present and (not extra or want_set <= got_set) else 0
+    return score, right, off, ("Select the row whose city is Kabul and whose date is \"2023-08\"; "
+                               "then split its source_id text at ';' into a list.")
+
+
+@_question("ex01.q2b", "growth_2023", "growth factor, before the takeover to August 2023", "C1", 1, 8,
+           "Fill in `growth_factor`, then run the cell that computes `growth_2023`.")
+def _ex01_q2b(answer):
+    want = expected("ex01.q2b")
+    got = _as_number(answer, "`growth_2023`")
+    before, claim = _kabul("2021"), _kabul("2023-08")
+    if math.isclose(got, want, rel_tol=0.005):
+        return 1, [f"The August 2023 claim is about {_fmt_ratio(want)} times the count for before "
+                   f"the takeover."], [], None
+    diagnoses = [
+        (1 / want, 0, "You divided the earlier count by the later one: that is the factor backwards."),
+        (claim - before, 0, "That is the difference between the counts, not how many times larger one is."),
+        (100 * (claim - before) / before, 0.5,
+         "That is the percentage increase. It carries the same information, but the question asks "
+         "for the factor (how many times as many)."),
+        (claim / _kabul("2014-06"), 0,
+         "You divided by the 2014 figure. That counts camera feeds on a control-room wall, and it "
+         "is not the last count before the takeover."),
+    ]
+    for later in ("2024-04", "2024-07", "2025-02"):
+        diagnoses.append((_kabul(later) / before, 0,
+                          "You used a later claim as the end point; this question asks for the "
+                          "August 2023 claim."))
+    for candidate, score, why in diagnoses:
+        if math.isclose(got, candidate, rel_tol=0.005):
+            return score, [], [why], "Divide the August 2023 count by the count dated \"2021\"."
+    return 0, [], [f"Your factor, {_fmt_ratio(got)}, does not match the two counts the question names."], \
+        ("Read both counts from `counts` (city Kabul, dates \"2021\" and \"2023-08\") and divide "
+         "the later by the earlier.")
+
+
+GROWTH_PAIRS = (("2014-06", "2025-02"), ("2023-08", "2024-07"), ("2021", "2024-04"))
+CALL_TIME_LIMIT = 5  # seconds a hidden check lets a learner's function run
+
+
+class _TimeLimit(BaseException):
+    """A learner's function ran too long (BaseException, so `except Exception` in the
+    learner's code cannot swallow it)."""
+
+
+def _call_with_time_limit(fn, *args, seconds: float | None = None):
+    import signal
+    import threading
+    seconds = CALL_TIME_LIMIT if seconds is None else seconds
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return fn(*args)
+
+    def _alarm(signum, frame):
+        raise _TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@_hidden("ex01.q2b", "growth_factor", 1,
+         "growth_factor works for other pairs of dates, not only the one in the question")
+def _ex01_q2b_hidden(fn):
+    if not callable(fn):
+        raise _Answer(f"`growth_factor` should be a function, but it is {_describe(fn)}.")
+    counts = load("camera_counts")
+    ok, off = 0, []
+    for start, end in GROWTH_PAIRS:
+        want = _kabul(end) / _kabul(start)
+        try:
+            got = _call_with_time_limit(fn, counts.copy(), start, end)
+            if _is_unanswered(got):
+                off = ["growth_factor returns nothing yet (None): its body needs a `return`."]
+                break
+            got = _as_number(got, f"growth_factor(counts, {start!r}, {end!r})")
+        except _Answer as exc:
+            off.append(exc.message)
+            continue
+        except _TimeLimit:
+            off.append(f"growth_factor(counts, {start!r}, {end!r}) did not finish within "
+                       f"{CALL_TIME_LIMIT} seconds (an endless loop?); the other pairs were not tried.")
+            break
+        except Exception as exc:  # a learner's function may raise anything
+            off.append(f"growth_factor(counts, {start!r}, {end!r}) raised "
+                       f"{type(exc).__name__}: {str(exc)[:120]}")
+            continue
+        if math.isclose(got, want, rel_tol=0.005):
+            ok += 1
+        else:
+            off.append(f"growth_factor(counts, {start!r}, {end!r}) gave {_fmt_ratio(got)}, "
+                       f"which is not the later count divided by the earlier one.")
+    if ok == len(GROWTH_PAIRS):
+        return 1, [f"growth_factor gives the right factor for {ok} other pairs of dates."], [], None
+    return 0, ([f"{ok} of {len(GROWTH_PAIRS)} other pairs are right."] if ok else []), off, \
+        "Make the function read both counts from `counts` using `start` and `end`, with no number typed in."
+
+
+@_question("ex01.q3", "taliban_doubtful", "Taliban officials' unverified or disputed claims",
+           "C2, C4", 2, 15, "Filter `claims` on the claimant type and the status at once.")
+def _ex01_q3(answer):
+    want = expected("ex01.q3")
+    claims = load("claims").set_index("claim_id")
+    got = _as_ids(answer, "`taliban_doubtful`", "claim_id")
+    got_set, want_set = {g.lower() for g in got}, {w.lower() for w in want}
+    known = {k.lower() for k in claims.index}
+    present, extra = want_set & got_set, got_set - want_set
+    missing = want_set - got_set
+    right, off = [], []
+    if present:
+        right.append(f"{len(present)} of the {len(want)} claims are in your answer.")
+    if missing:
+        off.append(f"{len(missing)} claim(s) are missing; look again at which claimants and "
+                   f"statuses the question asks for.")
+    for e in sorted(extra):
+        if e not in known:
+            off.append(f"{e!r} is not a claim id in data/claims.csv.")
+            continue
+        cid = next(k for k in claims.index if k.lower() == e)
+        row = claims.loc[cid]
+        off.append(f"{cid} is a claim by a {row['claimant_type']} with status {row['status']}.")
+    if got_set == want_set:
+        return 2, ["Exactly the Taliban officials' claims that nobody has verified or that another "
+                   "source contradicts."], [], None
+    only_missing_disputed = not extra and all(
+        claims.loc[next(k for k in claims.index if k.lower() == m), "status"] == "disputed" for m in missing)
+    extras_are_taliban_statements = not missing and all(
+        e in known and claims.loc[next(k for k in claims.index if k.lower() == e), "claimant_type"]
+        == "taliban_official" for e in extra)
+    if only_missing_disputed and present:
+        off.append("You have the unverified claims; the question also asks for disputed ones.")
+        score = 1
+    elif extras_are_taliban_statements:
+        off.append("An official statement is a statement of intent or policy; the question asks "
+                   "only for claims that are unverified or disputed.")
+        score = 1
+    else:
+        score = 1 if len(present) * 2 >= len(want) and len(extra) <= 1 else 0
+    return score, right, off, ("Combine two conditions with `&`: the claimant type is a Taliban "
+                               "official, and the status is one of two values (`.isin`).")
+
+
+@_question("ex01.q4a", "factor_range", "range of growth factors across pairs of counts", "C3", 2, 12,
+           "Make the table of pairs, then take the smallest and largest factor.")
+def _ex01_q4a(answer):
+    low, high = expected("ex01.q4a")
+    x = answer
+    if isinstance(x, dict):
+        keys = {str(k).lower(): v for k, v in x.items()}
+        pick = [keys.get(a, keys.get(b)) for a, b in (("low", "min"), ("high", "max"))]
+        if any(p is None for p in pick):
+            raise _Answer("`factor_range` is a dict; use the keys 'low' and 'high', or give a "
+                          "pair (smallest, largest).")
+        x = pick
+    if isinstance(x, pd.DataFrame):
+        if "factor" not in x.columns:
+            raise _Answer("`factor_range` is a table; give two numbers, (smallest, largest).")
+        x = x["factor"]
+    if isinstance(x, (pd.Series, np.ndarray, list, tuple)):
+        values = list(x.tolist() if hasattr(x, "tolist") else x)
+    elif _is_number(x):
+        raise _Answer("`factor_range` is a single number; give two, the smallest and the largest "
+                      "factor, as (smallest, largest).")
+    else:
+        raise _Answer(f"`factor_range` should be two numbers (smallest, largest), but it is {_describe(x)}.")
+    values = [_as_number(v, "Each value in `factor_range`") for v in values]
+    every = sorted(_pair_factors()["factor"].tolist())
+    if len(values) != 2:
+        if len(values) == len(every) and all(math.isclose(a, b, rel_tol=0.005) for a, b in zip(sorted(values), every)):
+            return 1, ["These are the factors for every pair."], \
+                [f"You gave all {len(values)} factors; the question asks for two numbers."], \
+                "Keep only the smallest and the largest (min and max)."
+        raise _Answer(f"`factor_range` should hold two numbers (smallest, largest), but it holds "
+                      f"{len(values)}.")
+    swapped = values[0] > values[1]
+    lo, hi = sorted(values)
+    lo_ok, hi_ok = math.isclose(lo, low, rel_tol=0.005), math.isclose(hi, high, rel_tol=0.005)
+    note = " (You gave them largest first; read as a range, that is fine.)" if swapped else ""
+    if lo_ok and hi_ok:
+        return 2, [f"The factor runs from about {_fmt_ratio(low)} to about {_fmt_ratio(high)}, "
+                   f"depending on the pair.{note}"], [], None
+    right, off = [], []
+    if lo_ok:
+        right.append("Your smallest factor is right.")
+    else:
+        off.append("Your smallest factor is not the smallest over all pairs.")
+    if hi_ok:
+        right.append("Your largest factor is right.")
+    else:
+        off.append("Your largest factor is not the largest over all pairs.")
+    if not hi_ok and any(math.isclose(hi, f, rel_tol=0.005) for f in every):
+        off.append("It is one of the pairs' factors, so a pair is probably missing from your "
+                   "table: every count before the takeover, including the 2014 one, should meet "
+                   "every count after it.")
+    return (1 if lo_ok or hi_ok else 0), right, off, (
+        "Pair every count before the takeover with every count after it (a cross merge), divide, "
+        "then take the min and the max.")
+
+
+# --------------------------------------------------------------------------- written answers
+
+RUBRICS["ex01.q4b"] = Rubric(
+    key="ex01.q4b", variable="answer_q4b", title="why the choice of pair matters", objective="C3",
+    minutes=13, words=(60, 160),
+    criteria=(
+        "Reports the growth as a range, with the pairs of counts that give its ends.",
+        "Explains that the counts measure different things (feeds on a control-room wall; "
+        "state cameras; a network that includes cameras residents were ordered to install).",
+        "Notes that the counts come from different claimants with different stakes, and that "
+        "none has been independently verified.",
+        "Recommends how to report growth honestly (for example a labelled range rather than "
+        "one joined series or one number), and says which comparison is the least misleading.",
+    ),
+)
+
+RUBRICS["ex01.q5"] = Rubric(
+    key="ex01.q5", variable="answer_q5", title="a source-critical note on one claim",
+    objective="C4, C5 (and C1, C2)", minutes=30, words=(150, 300),
+    criteria=(
+        "Names the claim (its id), who makes it, and what kind of statement it is.",
+        "Says what the claimant stands to gain or lose if the claim is believed.",
+        "States what qualifies or contradicts the claim, citing at least one source id from "
+        "data/sources.csv and at least one number with whoever claims it.",
+        "Says what evidence would change the claim's status, and who could produce it without "
+        "putting anyone at risk.",
+        "Links the claim to at least one of the book's four questions (power, threat, rights, "
+        "money) and explains the link.",
+    ),
+    names_claim=True, names_question=True,
+)
+
+_YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
+_NUMBER_TOKEN = re.compile(r"(?<![\w\-./])\d[\d,]*(?:\.\d+)?(?:\s?%)?(?![\w\-])")
+FOUR_QUESTIONS = ("power", "threat", "rights", "money")
+
+
+@lru_cache(maxsize=1)
+def _citation_keys() -> frozenset[str]:
+    bib = Path(__file__).resolve().parent.parent / "book" / "references.bib"
+    if not bib.exists():
+        return frozenset()
+    return frozenset(re.findall(r"^@\w+\{([^,\s]+),", bib.read_text(encoding="utf-8"), re.M))
+
+
+def _numbers_in(text: str) -> list[str]:
+    found = []
+    for m in _NUMBER_TOKEN.finditer(text):
+        token = m.group(0).strip()
+        if _YEAR.match(token):
+            continue
+        found.append(token)
+    return found
+
+
+def _sources_in(text: str) -> list[str]:
+    ids = list(load("sources")["source_id"]) + sorted(_citation_keys())
+    found = []
+    for sid in ids:
+        if re.search(r"(?<![\w\-])" + re.escape(sid) + r"(?![\w\-])", text, re.I):
+            found.append(sid)
+    return found
+
+
+def _rubric_text(r: Rubric) -> str:
+    lines = [_wrap(f"A marker will look for ({', '.join(r.levels)} each):")]
+    lines += [_wrap(f"{i}. {c}", "    ", "       ") for i, c in enumerate(r.criteria, 1)]
+    return "\n".join(lines)
+
+
+def self_check_text(key: str, text: Any, *, quiet: bool = False) -> CheckResult:
+    """Objective checks on a written answer, with the rubric; never a verdict on opinion."""
+    try:
+        result = _self_check_text(key, text)
+    except Exception as exc:  # the learner must never see a traceback
+        result = CheckResult(key, False, 0, 0, f"{key}: the self-check could not read this answer "
+                             f"({type(exc).__name__}). Put your answer in quotes, as text.")
+    if not quiet:
+        print(result.message)
+        result._printed = True
+    return result
+
+
+def _self_check_text(key: str, text: Any) -> CheckResult:
+    r = RUBRICS.get(key)
+    if r is None:
+        return CheckResult(key, False, 0, 0, f"There is no written question called {key!r}. "
+                           f"Written questions: {', '.join(sorted(RUBRICS))}.")
+    head = _wrap(f"{key} ({r.title}), objective {r.objective}, written answer — marked by "
+                 f"your instructor.", "", "  ")
+    if _is_unanswered(text):
+        msg = (f"{head}\n" + _wrap(f"Status: {NOT_ANSWERED}. Replace the placeholder text with "
+                                   f"your answer ({r.words[0]}-{r.words[1]} words) and run this "
+                                   f"cell again.") + f"\n{_rubric_text(r)}")
+        return CheckResult(key, False, 0, 0, msg, details={"answered": False})
+    if not isinstance(text, str):
+        msg = (f"{head}\n" + _wrap(f"Your answer should be text in quotes (a string), but it is "
+                                   f"{_describe(text)}. Write it between the triple quotes."))
+        return CheckResult(key, False, 0, 0, msg, details={"answered": False})
+    words = len(re.findall(r"\b[\w'’-]+\b", text))
+    numbers, sources = _numbers_in(text), _sources_in(text)
+    claim_ids = sorted(set(re.findall(r"(?<![\w-])c\d{2}(?![\w-])", text, re.I)))
+    questions_named = [q for q in FOUR_QUESTIONS if re.search(rf"\b{q}\b", text, re.I)]
+    items = []
+    lo, hi = r.words
+    in_window = lo <= words <= hi
+    items.append((in_window, f"Length: {words} words (aim for {lo}-{hi})"
+                  + ("" if in_window else " — " + ("too short to make the case" if words < lo
+                                                     else "trim it to the strongest points"))))
+    if r.needs_number:
+        items.append((bool(numbers), "Cites a number: " + (", ".join(numbers[:5]) if numbers else
+                     "none found (a year alone does not count; quote a figure with its claimant)")))
+    if r.needs_source:
+        items.append((bool(sources), "Cites a source: " + (", ".join(sources[:5]) if sources else
+                     "none found (give an id from data/sources.csv, e.g. the one in a row's "
+                     "source_id column, or a citation key from the bibliography)")))
+    if r.names_claim:
+        items.append((bool(claim_ids), "Names a claim id: " + (", ".join(claim_ids) if claim_ids
+                                                                else "none found (c01 to c22)")))
+    if r.names_question:
+        items.append((bool(questions_named), "Links to the four questions: " + (
+            ", ".join(questions_named) if questions_named else "none of power, threat, rights, money named")))
+    met = all(ok for ok, _ in items)
+    lines = [head, "  Objective checks (these do not judge your argument or your view):"]
+    lines += [_wrap(f"[{'x' if ok else ' '}] {label}", "    ", "        ") for ok, label in items]
+    lines.append("  " + ("All objective checks are met. Now compare your answer with the rubric."
+                         if met else "Some objective checks are not met yet; see above."))
+    lines.append(_rubric_text(r))
+    return CheckResult(key, met, 0, 0, "\n".join(lines),
+                       details={"answered": True, "words": words, "numbers": numbers,
+                                "sources": sources, "claim_ids": claim_ids,
+                                "questions": questions_named})
+
+
+# --------------------------------------------------------------------------- running checks
+
+def _run(key: str, fn, answer, max_score: float, title: str, hidden: bool = False,
+         unanswered_hint: str = "") -> CheckResult:
+    if _is_unanswered(answer):
+        msg = _wrap(f"{key} ({title}): {NOT_ANSWERED} — 0 of {_points(max_score)} "
+                    f"point{'s' if max_score != 1 else ''}.", "", "  ")
+        if unanswered_hint:
+            msg += "\n" + _wrap("Next step: " + unanswered_hint)
+        return CheckResult(key, False, 0, max_score, msg, hidden=hidden, details={"answered": False})
+    try:
+        score, right, off, hint = fn(answer)
+    except _Answer as exc:
+        return CheckResult(key, False, 0, max_score,
+                           _compose(key, 0, max_score, off=[exc.message], title=title), hidden=hidden)
+    except Exception as exc:  # a checker must never show the learner a traceback
+        return CheckResult(key, False, 0, max_score, _compose(
+            key, 0, max_score, title=title,
+            off=[f"The check could not read this answer ({type(exc).__name__}: {str(exc)[:100]})."],
+            hint="Compare the kind of object you made with what the exercise asks for."),
+            hidden=hidden)
+    score = float(score)
+    return CheckResult(key, score >= max_score, score, max_score,
+                       _compose(key, score, max_score, right, off, hint, title), hidden=hidden)
+
+
+def check(key: str, answer: Any = _MISSING, *, quiet: bool = False) -> CheckResult:
+    """Check one answer and print feedback: what is right, what is off, and a hint.
+
+    ``key`` names the question, e.g. ``"ex01.q1"``. Never raises.
+    """
+    q = QUESTIONS.get(key)
+    if q is None:
+        if key in RUBRICS:
+            return self_check_text(key, answer, quiet=quiet)
+        result = CheckResult(key, False, 0, 0, f"There is no check called {key!r}. Checks: "
+                             f"{', '.join(sorted(QUESTIONS, key=_natural_key))}.")
+    else:
+        result = _run(key, q.fn, answer, q.max_score, q.title, unanswered_hint=q.unanswered_hint)
+        if q.hidden and not _is_unanswered(answer):
+            result.message += "\n" + _wrap(
+                "(When your work is graded, this question is also checked in other ways: "
+                + "; ".join(h.description for h in q.hidden) + ".)")
+    if not quiet:
+        print(result.message)
+        result._printed = True
+    return result
+
+
+def _hidden_results(q: Question, namespace: dict) -> list[CheckResult]:
+    out = []
+    for h in q.hidden:
+        answer = namespace.get(h.variable, _MISSING)
+        out.append(_run(h.key, h.fn, answer, h.max_score, h.description, hidden=True))
+    return out
+
+
+def assert_hidden(key: str, namespace: dict) -> list[CheckResult]:
+    """Run the grader-only checks of question ``key`` on a notebook's variables.
+
+    For the instructor's ``hidden-check`` cells: raises AssertionError (with the feedback)
+    if any fails, so the instructor notebook and CI fail loudly.
+    """
+    results = _hidden_results(QUESTIONS[key], namespace)
+    failed = [r for r in results if not r.passed]
+    assert not failed, "\n".join(r.message for r in failed)
+    return results
+
+
+def grade_namespace(exercise: str, namespace: dict) -> list[dict]:
+    """Score every question of ``exercise`` against a kernel's variables (for the grader).
+
+    One dict per question: key, kind, objective, score, max_score (None for written
+    questions, which instructors mark by hand), passed, message, hidden results and, for
+    written questions, the text and its objective checks.
+    """
+    rows = []
+    for q in questions(exercise):
+        answer = namespace.get(q.variable, _MISSING)
+        if isinstance(q, Rubric):
+            res = self_check_text(q.key, None if answer is _MISSING else answer, quiet=True)
+            text = answer if isinstance(answer, str) and not _is_unanswered(answer) else ""
+            rows.append({"key": q.key, "variable": q.variable, "kind": "written",
+                         "objective": q.objective, "score": None, "max_score": None,
+                         "passed": res.passed, "message": res.message, "hidden": [],
+                         "text": text[:10000], "details": res.details})
+            continue
+        if answer is _MISSING:
+            res = CheckResult(q.key, False, 0, q.max_score,
+                              f"{q.key} ({q.title}): {NOT_ANSWERED} — the notebook has no "
+                              f"variable `{q.variable}` (was its cell deleted, renamed or not run?).")
+        else:
+            res = check(q.key, answer, quiet=True)
+        hidden = _hidden_results(q, namespace)
+        rows.append({"key": q.key, "variable": q.variable, "kind": "code", "objective": q.objective,
+                     "score": res.score + sum(h.score for h in hidden),
+                     "max_score": q.max_score + sum(h.max_score for h in q.hidden),
+                     "passed": res.passed and all(h.passed for h in hidden),
+                     "message": res.message, "hidden": [h.as_dict() for h in hidden]})
+    return rows
