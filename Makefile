@@ -58,7 +58,7 @@ tex:
 
 # Charts become vector PDFs through kaleido and Debian's chromium (KABULCASE_STATIC=1).
 pdf: $(BIN)/.dev-installed node_modules/.book-installed chromium tex
-	KABULCASE_STATIC=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output $(BUILD_DIR)/pdf --builder pdflatex
+	KABULCASE_STATIC=1 KABULCASE_HIDE_SOLUTIONS=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output $(BUILD_DIR)/pdf --builder pdflatex
 	cp $(BUILD_DIR)/pdf/_build/latex/book.pdf $(PDF)
 	@echo
 	@echo "The PDF is $(abspath $(PDF))"

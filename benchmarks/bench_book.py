@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from benchmarks import lighthouse  # noqa: E402
-from conftest import CHROMIUM_ARGS, toc_files  # noqa: E402
+from support import CHROMIUM_ARGS, toc_files  # noqa: E402
 
 BIN = Path(sys.executable).parent
 OUT = REPO / "_build" / "bench"

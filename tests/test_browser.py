@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import toc_files
+from support import toc_files
 
 # Records CSP violations in the page itself, in case the console message changes.
 CSP_LISTENER = """

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import toc_files
+from support import toc_files
 
 REMOTE_ASSET = re.compile(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=\"(https?:)?//", re.I)
 
@@ -60,3 +60,26 @@ def test_chapters_download_as_notebooks(built_book):
             html = (built_book["html"] / f"{doc}.html").read_text()
             assert f"{doc.split('/')[-1]}.ipynb" in html, f"{doc} offers no .ipynb download"
             assert (built_book["html"] / "_sources" / f"{doc}.ipynb").exists()
+
+
+@pytest.mark.build
+def test_exercise_pages_fold_solutions_and_download_student_copies(built_book, repo):
+    import jupytext
+
+    for source in sorted((repo / "exercises").glob("*.md")):
+        doc = f"exercises/{source.stem}"
+        if doc not in toc_files():
+            continue
+        solutions = [c for c in jupytext.read(source).cells
+                     if "solution" in c.metadata.get("tags", []) and c.cell_type == "code"]
+        html = (built_book["html"] / f"{doc}.html").read_text(encoding="utf-8")
+        # In the web book every solution cell is there, folded behind a toggle.
+        assert html.count("tag_solution") >= len(solutions) > 0
+        assert all("tag_hide-cell" in c for c in re.findall(r'<div class="cell[^"]*tag_solution[^"]*"', html))
+        # The notebook a learner downloads is the student copy.
+        for suffix in (".ipynb", ".md"):
+            download = (built_book["html"] / "_sources" / f"{doc}{suffix}").read_text(encoding="utf-8")
+            for cell in solutions:
+                for line in cell.source.splitlines():
+                    if len(line.strip()) > 25 and not line.strip().startswith("#"):
+                        assert line.strip() not in download, f"{doc}{suffix} leaks: {line.strip()}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import toc_files
+from support import toc_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import lighthouse  # noqa: E402

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, VENV_BIN, offline, toc_files
+from support import REPO, VENV_BIN, offline, toc_files
 
 PDF_BUILD = REPO / "_build" / "test-pdf"
 
@@ -21,7 +21,7 @@ PDF_BUILD = REPO / "_build" / "test-pdf"
 @pytest.fixture(scope="module")
 def pdf_build():
     shutil.rmtree(PDF_BUILD, ignore_errors=True)
-    env = dict(os.environ, KABULCASE_RENDERER="book", KABULCASE_STATIC="1",
+    env = dict(os.environ, KABULCASE_RENDERER="book", KABULCASE_STATIC="1", KABULCASE_HIDE_SOLUTIONS="1",
                PATH=f"{VENV_BIN}:{os.environ['PATH']}")
     cmd = [str(VENV_BIN / "jupyter-book"), "build", str(REPO), "--config", "book/_config.yml",
            "--toc", "book/_toc.yml", "--path-output", str(PDF_BUILD), "--builder", "pdflatex"]
@@ -75,3 +75,27 @@ def test_pdf_has_a_vector_figure_for_every_chart(pdf_build):
     print(f"\n[pdf] {charts} charts, {len(included)} PDF figures in book.tex")
     assert charts >= 1
     assert len(included) == charts
+
+
+def solution_lines() -> list[str]:
+    """Distinctive code lines of the exercises' solution cells (from the sources)."""
+    import jupytext
+
+    lines = []
+    for path in sorted((REPO / "exercises").glob("*.md")):
+        for cell in jupytext.read(path).cells:
+            if "solution" in cell.metadata.get("tags", []) and cell.cell_type == "code":
+                lines += [l.strip() for l in cell.source.splitlines()
+                          if len(l.strip()) > 25 and not l.strip().startswith("#")]
+    return lines
+
+
+def test_pdf_has_no_solutions(pdf_build):
+    from pypdf import PdfReader
+
+    lines = solution_lines()
+    assert lines, "the exercises have no solution cells to look for"
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf_build["pdf"]).pages)
+    squeezed = text.replace(" ", "")
+    leaked = [l for l in lines if l.replace(" ", "") in squeezed]
+    assert not leaked, f"solution code printed in the PDF: {leaked[:3]}"

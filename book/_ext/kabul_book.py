@@ -2,28 +2,33 @@
 
 * ``builder-inited``: regenerates the "Data and sources" appendix from data/, so the
   appendix can never disagree with the data.
+* ``kabul_hide_solutions`` (one setting in _config.yml, or KABULCASE_HIDE_SOLUTIONS=1):
+  builds the book without solutions; otherwise they are folded behind toggles.
 * ``html-page-context``: loads plotly.js and the chart script only on pages that have a
   chart, and the table script only on pages with an interactive table.
 * ``build-finished``: copies plotly.js from the installed plotly wheel into ``_static``
   (once per site; its version always matches the Python plotly), mends the theme markup
   that accessibility audits flag, gives every page a Content-Security-Policy that
-  allows only the site's own origin, and packs the site into one archive for reading
-  offline.
+  allows only the site's own origin, replaces the exercise pages' downloadable sources
+  with student copies, and packs the site into one archive for reading offline.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import plotly
+from docutils import nodes
 from sphinx.application import Sphinx
 
 from kabulcase.appendix import render_pages
+from kabulcase.release import student_markdown, student_notebook
 
 GENERATED = Path("book/_generated")
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +65,44 @@ def check_plotly_bundle(app: Sphinx) -> None:
         raise ValueError(
             f"The Python plotly package draws with plotly.js {wanted}, but package.json "
             f"installs plotly.js-cartesian-dist-min {have}; pin the npm package to {wanted}.")
+
+
+HIDE_SOLUTIONS_ENV = "KABULCASE_HIDE_SOLUTIONS"
+
+
+def solutions_hidden(app: Sphinx) -> bool:
+    """The one setting: ``kabul_hide_solutions`` in _config.yml, or the environment."""
+    return bool(app.config.kabul_hide_solutions) or os.environ.get(HIDE_SOLUTIONS_ENV) == "1"
+
+
+def configure_solutions(app: Sphinx, config) -> None:
+    # sphinx-exercise drops its {solution} directives (the written answers' model answers).
+    if solutions_hidden(app):
+        config.hide_solutions = True
+
+
+def remove_solution_cells(app: Sphinx, doctree) -> None:
+    """Drop code cells tagged ``solution`` when the book is built without solutions.
+
+    In the ordinary HTML book they stay, folded behind a toggle (tag ``hide-cell``).
+    """
+    if not solutions_hidden(app):
+        return
+    for node in list(doctree.findall(nodes.container)):
+        if "tag_solution" in node.get("classes", []):
+            node.parent.remove(node)
+
+
+def student_downloads(outdir: Path, srcdir: Path) -> None:
+    """Exercise pages offer the student copy for download: no solutions, no hidden checks."""
+    for source in sorted((srcdir / "exercises").glob("*.md")):
+        target = outdir / "_sources" / "exercises" / source.name
+        if not target.exists():
+            continue  # not in the book
+        target.write_text(student_markdown(source), encoding="utf-8")
+        import nbformat
+
+        nbformat.write(student_notebook(source), target.with_suffix(".ipynb"))
 
 
 def generate_appendix(app: Sphinx) -> None:
@@ -164,6 +207,7 @@ def finish_site(app: Sphinx, exception) -> None:
     static = outdir / "_static"
     static.mkdir(exist_ok=True)
     shutil.copyfile(PLOTLY_BUNDLE, static / "plotly.min.js")
+    student_downloads(outdir, Path(app.srcdir))
     for page in outdir.rglob("*.html"):
         add_csp(page)
     write_offline_copy(outdir)
@@ -190,6 +234,9 @@ def write_offline_copy(outdir: Path) -> Path:
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("kabul_hide_solutions", False, "env", [bool])
+    app.connect("config-inited", configure_solutions)
+    app.connect("doctree-read", remove_solution_cells)
     app.connect("builder-inited", check_plotly_bundle)
     app.connect("builder-inited", generate_appendix)
     app.connect("html-page-context", add_page_assets)
