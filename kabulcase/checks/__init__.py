@@ -1,0 +1,19 @@
+"""Feedback for the exercise notebooks, and the checks the grader reuses.
+
+``check`` and ``self_check_text`` are the learner's entry points; the machinery is in
+:mod:`.core` (its docstring says how and why it is built), and each exercise set keeps its
+expected answers, checks and rubrics in a module of its own (``ex01``, ``ex02``, ...),
+imported here so that every question is registered.
+"""
+
+import importlib
+import pkgutil
+
+from .core import *  # noqa: F401,F403
+from .core import (QUESTIONS, RUBRICS, CheckResult, Question, Rubric, _hidden_results,  # noqa: F401
+                   assert_hidden, check, exercises, expected, grade_namespace, questions,
+                   self_check_text)
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)  # noqa: F405
+                      if m.name.startswith("ex")):
+    importlib.import_module(f"{__name__}.{_module}")
