@@ -78,7 +78,7 @@ notebooks: $(BIN)/.book-installed
 	done
 
 test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
-	$(BIN)/python -m pytest -p no:cacheprovider --nbval-lax tests $(BUILD_DIR)/nbval
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 --nbval-lax tests $(BUILD_DIR)/nbval
 
 # Figures, not pass/fail: timings and sizes vary with the machine.
 bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium

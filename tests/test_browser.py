@@ -166,3 +166,23 @@ def test_every_trace_type_is_in_the_served_plotly_bundle(built_book, browser, si
     available = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
     page.close()
     assert used and used <= available, f"not in the bundle: {used - available}"
+
+
+@pytest.mark.browser
+def test_charts_keep_their_height_when_the_window_resizes(browser, site):
+    """Each chart is laid out for its own height; a window resize must not squash it."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/chapters/01-the-case.html", wait_until="load")
+    page.wait_for_selector(".kc-plot[data-drawn=true]")
+    page.set_viewport_size({"width": 760, "height": 900})
+    page.wait_for_timeout(800)  # plotly's responsive resize is debounced
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('figure.kc-chart')).map(f => {
+        const fig = JSON.parse(f.querySelector('script.kc-plot-data').textContent);
+        const plot = f.querySelector('.kc-plot');
+        return [fig.layout.height, plot.getBoundingClientRect().height,
+                f.querySelector('.main-svg').getBoundingClientRect().height];
+    })""")
+    page.close()
+    assert sizes
+    for designed, box, svg in sizes:
+        assert abs(box - designed) <= 2 and abs(svg - designed) <= 2, (designed, box, svg)
