@@ -49,11 +49,13 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..data import load
+from ..data import DATA_DIR, load
 from . import assumptions as _registry
 
 HOURS_PER_DAY = 24.0
@@ -284,10 +286,6 @@ def typical_supply_hours(supply: pd.DataFrame | None = None) -> dict[str, float]
 # battery's price over its life and adds the cost model's maintenance rate on the kits.
 # Grid electricity, chargers, inverters and theft are left out, so costs are floors.
 
-from collections.abc import Mapping, Sequence  # noqa: E402
-
-import numpy as np  # noqa: E402
-
 NETWORK_PARAMETERS: dict[str, tuple[str, str]] = {
     # keyword -> (registry model, registry name) in data/model_assumptions.csv
     "supply_hours": ("power", "supply_hours"),
@@ -325,6 +323,7 @@ POINTS_PER_REPORT = 24
 its low-high range): 7 reports give 168 equally likely days."""
 TRIANGLE_POINTS = 120
 """Days a low/central/high triangle is turned into (its quantiles at (i + 0.5) / 120)."""
+_KABUL_DAYS: dict[str, Any] = {}  # the Kabul days, computed again only when the file changes
 
 
 def _param(name: str, value: Any) -> Any:
@@ -361,7 +360,7 @@ def supply_distribution(spec: Any = "kabul", supply: pd.DataFrame | None = None)
 
     Every value must be from 0 to 24 hours; ValueError otherwise (naming ``supply_days``).
 
-    >>> supply_distribution({"low": 0, "central": 2, "high": 6}).mean().round(2)
+    >>> round(float(supply_distribution({"low": 0, "central": 2, "high": 6}).mean()), 2)
     2.67
     """
     name = "supply_days"
@@ -369,7 +368,11 @@ def supply_distribution(spec: Any = "kabul", supply: pd.DataFrame | None = None)
         if spec != "kabul":
             raise ValueError(f"{name} must be 'kabul', a number, a list of daily hours or a "
                              f"mapping with low, central and high (0 to 24 hours); got {spec!r}.")
-        supply = load("kabul_supply_hours") if supply is None else supply
+        if supply is None:
+            key = (DATA_DIR / "kabul_supply_hours.csv").stat().st_mtime
+            if _KABUL_DAYS.get("key") != key:
+                _KABUL_DAYS.update(key=key, days=supply_distribution(spec, load("kabul_supply_hours")))
+            return _KABUL_DAYS["days"].copy()
         for col in ("hours_low", "hours_high"):
             if col not in supply.columns:
                 raise ValueError(f"The supply table needs a {col!r} column (from kabul_supply_hours).")
@@ -423,10 +426,22 @@ def sample_supply_days(n: int, seed: int | None = None,
 
 
 def _mean_capped(supply: np.ndarray, extra: np.ndarray, days: bool) -> np.ndarray:
-    """mean over days of min(24, supply + extra), or min(24, supply + extra) per scenario."""
-    if days:
-        return np.minimum(HOURS_PER_DAY, supply + np.expand_dims(extra, -1)).mean(axis=-1)
-    return np.minimum(HOURS_PER_DAY, supply + extra)
+    """mean over days of min(24, supply + extra), or min(24, supply + extra) per scenario.
+
+    Over days, exactly and without a days x scenarios array: with t = 24 - extra,
+    mean(min(24, S + e)) = mean(S) + e - sum over days with S > t of (S - t) / D,
+    where the days above t are found in the sorted days and summed from a suffix sum.
+    """
+    if not days:
+        return np.minimum(HOURS_PER_DAY, supply + extra)
+    s = np.sort(supply)
+    d = s.size
+    suffix = np.concatenate([np.cumsum(s[::-1])[::-1], [0.0]])  # suffix[k] = sum of s[k:]
+    e = np.asarray(extra, dtype=float)
+    t = HOURS_PER_DAY - e
+    k = np.searchsorted(s, t, side="right")
+    above = suffix[k] - (d - k) * t
+    return s.mean() + e - above / d
 
 
 def network_uptime(supply_hours: Any = None, battery_hours: Any = None, solar_share: Any = None,
