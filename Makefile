@@ -82,6 +82,7 @@ test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
 
 # Figures, not pass/fail: timings and sizes vary with the machine.
 bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
+	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_book.py
 
 serve:
