@@ -1,0 +1,597 @@
+"""Exercise set 3 (threat): the checks in kabulcase.checks.ex03 with correct, equivalent,
+partial, wrong and malformed answers, against expectations worked out here from the CSV
+files with the csv module (the face-recognition model's formula is re-derived here from
+data/model_assumptions.csv); and the exercise notebook itself, released and run with a
+real kernel."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from nbclient import NotebookClient
+
+from kabulcase import checks
+from kabulcase import release as rel
+from kabulcase.checks import CheckResult, check, self_check_text
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+EXERCISE = REPO / "exercises" / "ex03-threat.md"
+KEYS = ["ex03.q1", "ex03.q2a", "ex03.q2b", "ex03.q2c", "ex03.q3", "ex03.q4a", "ex03.q4b", "ex03.q4c"]
+WRITTEN = ["ex03.q4d", "ex03.q5"]
+
+
+def rows(name):
+    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# --------------------------------------------------------------------------- independent expectations
+
+STRENGTH = rows("iskp_strength")
+
+
+def unit_table(selection):
+    out = {}
+    for unit in sorted({r["unit"] for r in selection}):
+        these = [r for r in selection if r["unit"] == unit]
+        out[unit] = {"n_estimates": len(these), "low": min(float(r["low"]) for r in these),
+                     "high": max(float(r["high"]) for r in these)}
+    return out
+
+
+BY_UNIT = unit_table(STRENGTH)
+
+ATTACKS = rows("kabul_attacks")
+TOTAL = (sum(float(r["deaths_low"]) for r in ATTACKS), sum(float(r["deaths_high"]) for r in ATTACKS))
+
+
+def rank_bounds(column, deadliest_first=True):
+    """attack -> (best, worst) possible rank when ties are broken either way."""
+    out = {}
+    for r in ATTACKS:
+        v = float(r[column])
+        others = [float(o[column]) for o in ATTACKS]
+        ahead = sum((o > v) if deadliest_first else (o < v) for o in others)
+        tied = sum(o == v for o in others)
+        out[r["attack_id"]] = (ahead + 1, ahead + tied)
+    return out
+
+
+RANK_LOW, RANK_HIGH = rank_bounds("deaths_low"), rank_bounds("deaths_high")
+
+
+def some_ranks(bounds):
+    return {a: lo for a, (lo, hi) in bounds.items()}
+
+
+SECOND = {k: [a for a, (lo, hi) in b.items() if lo <= 2 <= hi]
+          for k, b in (("low", RANK_LOW), ("high", RANK_HIGH))}
+
+COUNTS = rows("attack_counts")
+by_series = defaultdict(list)
+for r in sorted(COUNTS, key=lambda r: r["period_start"]):
+    by_series[r["series"]].append(float(r["value"]))
+CHANGES = {s: v[-1] - v[0] for s, v in by_series.items() if len(v) >= 2}
+PCT_CHANGES = {s: 100 * (v[-1] - v[0]) / v[0] for s, v in by_series.items() if len(v) >= 2}
+SINGLE = sorted(s for s, v in by_series.items() if len(v) == 1)
+
+REG = {r["name"]: r for r in rows("model_assumptions") if r["model"] == "detection"}
+
+
+def d(name, end="default"):
+    return float(REG[name][end])
+
+
+def detection(passing=None, multiplier=None):
+    faces, w = d("faces_per_day"), d("watchlist_size")
+    passing = d("watchlisted_passing_per_day") if passing is None else passing
+    f, m = d("false_match_rate"), d("fmr_multiplier") if multiplier is None else multiplier
+    g, tmr = d("group_share"), d("true_match_rate")
+    p_ref, p_aff = 1 - (1 - f) ** w, 1 - (1 - m * f) ** w
+    false_ref, false_aff = (faces - passing) * (1 - g) * p_ref, (faces - passing) * g * p_aff
+    true = passing * tmr
+    return {"precision": true / (true + false_ref + false_aff),
+            "affected_share": false_aff / (false_ref + false_aff), "true": true}
+
+
+PRECISION = {c: detection(passing=d("watchlisted_passing_per_day", c))["precision"]
+             for c in ("low", "default", "high")}
+BEST = detection(passing=d("watchlist_size"))["precision"]
+AFFECTED = (detection(multiplier=d("fmr_multiplier", "low"))["affected_share"],
+            detection(multiplier=d("fmr_multiplier", "high"))["affected_share"])
+
+
+def flat(r: CheckResult) -> CheckResult:
+    r.message = " ".join(r.message.split())
+    return r
+
+
+def quiet(key, answer):
+    return flat(check(key, answer, quiet=True))
+
+
+def frame(table, index_name):
+    df = pd.DataFrame(table).T
+    df.index.name = index_name
+    return df
+
+
+def test_independent_expectations_are_what_the_checks_expect():
+    got = checks.expected("ex03.q1")
+    assert {u: {c: float(v) for c, v in row.items()} for u, row in BY_UNIT.items()} == got
+    assert checks.expected("ex03.q2a") == TOTAL
+    ranks = checks.expected("ex03.q2b")
+    norm = lambda a: a.replace("-", "_")  # noqa: E731  the checks compare labels normalised
+    assert ranks["rank_low"] == {norm(a): tuple(map(float, b)) for a, b in RANK_LOW.items()}
+    assert ranks["rank_high"] == {norm(a): tuple(map(float, b)) for a, b in RANK_HIGH.items()}
+    second = checks.expected("ex03.q2c")
+    assert second == {k: {norm(a) for a in v} for k, v in SECOND.items()}
+    assert checks.expected("ex03.q3") == CHANGES
+    p = checks.expected("ex03.q4a")
+    assert all(math.isclose(p[c], PRECISION[c], rel_tol=1e-6) for c in PRECISION)
+    assert math.isclose(checks.expected("ex03.q4b"), BEST, rel_tol=1e-6)
+    assert all(math.isclose(x, y, rel_tol=1e-6) for x, y in zip(checks.expected("ex03.q4c"), AFFECTED))
+    # The data are what the exercise assumes: three units, a unique second-deadliest attack
+    # under each toll and a different one under each, series with one period and with more.
+    assert len(BY_UNIT) == 3 and "fighters_and_family" in BY_UNIT
+    assert len(SECOND["low"]) == len(SECOND["high"]) == 1 and SECOND["low"] != SECOND["high"]
+    assert CHANGES and SINGLE
+    assert PRECISION["low"] < PRECISION["default"] < PRECISION["high"] < BEST < 0.5
+
+
+# --------------------------------------------------------------------------- q1
+
+def _good_unit_ranges(strength):
+    return strength.groupby("unit").agg(n_estimates=("low", "size"), low=("low", "min"),
+                                        high=("high", "max"))
+
+
+def strength_df():
+    from kabulcase import load
+    return load("iskp_strength")
+
+
+def test_q1_accepts_equivalent_tables():
+    good = _good_unit_ranges(strength_df())
+    for answer in (good, good.reset_index(), good.sample(frac=1, random_state=1), good.T,
+                   frame(BY_UNIT, "unit"), BY_UNIT, good.astype(float)):
+        r = quiet("ex03.q1", answer)
+        assert (r.passed, r.score) == (True, 2), r.message
+
+
+def test_q1_merged_units_are_named_as_the_mistake():
+    merged = {"all": {"n_estimates": len(STRENGTH), "low": min(float(r["low"]) for r in STRENGTH),
+                      "high": max(float(r["high"]) for r in STRENGTH)}}
+    r = quiet("ex03.q1", frame(merged, "unit"))
+    assert r.score == 0 and "merges every unit" in r.message
+    folded = unit_table([dict(r, unit="fighters" if r["unit"] == "fighters_and_family" else r["unit"])
+                         for r in STRENGTH])
+    r = quiet("ex03.q1", frame(folded, "unit"))
+    assert r.score == 0 and "fighters *and family members*" in r.message
+
+
+def test_q1_partial_answers():
+    wrong_n = {u: dict(v) for u, v in BY_UNIT.items()}
+    wrong_n["members"]["n_estimates"] += 1
+    r = quiet("ex03.q1", frame(wrong_n, "unit"))
+    assert r.score == 1 and "numbers of estimates are off" in r.message
+    wrong_range = {u: dict(v) for u, v in BY_UNIT.items()}
+    wrong_range["fighters"]["high"] = wrong_range["fighters"]["low"]
+    r = quiet("ex03.q1", frame(wrong_range, "unit"))
+    assert r.score == 1 and "ranges are off" in r.message
+    r = quiet("ex03.q1", frame({u: v for u, v in BY_UNIT.items() if u != "members"}, "unit"))
+    assert r.score == 0 and "1 unit(s)" in r.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "not answered yet"), (..., "not answered yet"), ([1, 2], "should be a table"),
+    (pd.DataFrame({"low": [1], "high": [2]}, index=["fighters"]), "no column 'n_estimates'"),
+    (pd.DataFrame({"n_estimates": [1], "low": [1], "high": [2]}), "no labels"),
+    (pd.DataFrame({"n_estimates": [1, 1], "low": [1, 1], "high": [2, 2]}, index=["a", "b"]),
+     "not units in the data"),
+])
+def test_q1_malformed(answer, words):
+    r = quiet("ex03.q1", answer)
+    assert r.score == 0 and words in r.message, r.message
+
+
+def test_q1_hidden_check_tries_other_selections():
+    [passed] = checks.assert_hidden("ex03.q1", {"unit_ranges": _good_unit_ranges})
+    assert passed.score == 1 and passed.hidden
+    whole = _good_unit_ranges(strength_df())
+    hard_coded = lambda strength: whole  # noqa: E731  right on the whole table only
+    with pytest.raises(AssertionError):
+        checks.assert_hidden("ex03.q1", {"unit_ranges": hard_coded})
+    rows_ = checks.grade_namespace("ex03", {"by_unit": whole, "unit_ranges": hard_coded})
+    [q1] = [r for r in rows_ if r["key"] == "ex03.q1"]
+    assert (q1["score"], q1["max_score"]) == (2, 3)
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda s: 1 / 0, "raised ZeroDivisionError"), (lambda s: None, "returns nothing yet"),
+    (lambda s: 3, "should be a table"), ("unit", "should be a function"), (None, "not answered yet"),
+])
+def test_q1_hidden_check_never_raises_on_bad_functions(fn, words):
+    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex03.q1"], {"unit_ranges": fn}))
+    assert r.score == 0 and words in r.message, r.message
+
+
+def test_q1_hidden_check_stops_an_endless_loop(monkeypatch):
+    monkeypatch.setattr(checks.core, "CALL_TIME_LIMIT", 1)
+
+    def forever(strength):
+        while True:
+            try:
+                pass
+            except Exception:
+                pass
+
+    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex03.q1"], {"unit_ranges": forever}))
+    assert r.score == 0 and "did not finish within 1 seconds" in r.message
+
+
+# --------------------------------------------------------------------------- q2a
+
+def test_q2a_accepts_pairs_and_diagnoses():
+    lo, hi = TOTAL
+    for answer in ((lo, hi), [hi, lo], {"low": lo, "high": hi}, (np.int64(lo), np.int64(hi)),
+                   pd.Series([lo, hi])):
+        r = quiet("ex03.q2a", answer)
+        assert (r.passed, r.score) == (True, 1), r.message
+    mid = sum((float(r["deaths_low"]) + float(r["deaths_high"])) / 2 for r in ATTACKS)
+    r = quiet("ex03.q2a", (lo, mid))
+    assert r.score == 0 and "midpoints" in r.message
+    one = (min(float(r["deaths_low"]) for r in ATTACKS), max(float(r["deaths_high"]) for r in ATTACKS))
+    r = quiet("ex03.q2a", one)
+    assert r.score == 0 and "single attack" in r.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "not answered yet"), (..., "not answered yet"), (250, "single number"),
+    ((1, 2, 3), "holds 3"), ("234-290", "should be two numbers"),
+])
+def test_q2a_malformed(answer, words):
+    r = quiet("ex03.q2a", answer)
+    assert r.score == 0 and words in r.message, r.message
+
+
+# --------------------------------------------------------------------------- q2b
+
+def ranks_frame(low=None, high=None):
+    low = some_ranks(RANK_LOW) if low is None else low
+    high = some_ranks(RANK_HIGH) if high is None else high
+    df = pd.DataFrame({"rank_low": low, "rank_high": high})
+    df.index.name = "attack_id"
+    return df
+
+
+def test_q2b_accepts_any_tie_breaking_and_any_form():
+    from kabulcase import load
+    attacks = load("kabul_attacks")
+    for method in ("min", "max", "first", "average", "dense"):
+        ranks = pd.DataFrame({"rank_low": attacks["deaths_low"].rank(ascending=False, method=method),
+                              "rank_high": attacks["deaths_high"].rank(ascending=False, method=method)})
+        answer = ranks.set_index(attacks["attack_id"])
+        r = quiet("ex03.q2b", answer)
+        assert (r.passed, r.score) == (True, 2), (method, r.message)
+    with_ranks = attacks.assign(rank_low=attacks["deaths_low"].rank(ascending=False, method="min"),
+                                rank_high=attacks["deaths_high"].rank(ascending=False, method="min"))
+    for answer in (with_ranks, with_ranks.sample(frac=1, random_state=5), ranks_frame().T,
+                   ranks_frame().astype(int), ranks_frame().reset_index()):
+        r = quiet("ex03.q2b", answer)
+        assert (r.passed, r.score) == (True, 2), r.message
+
+
+def test_q2b_partial_and_wrong():
+    upside = {a: lo for a, (lo, hi) in rank_bounds("deaths_low", deadliest_first=False).items()}
+    r = quiet("ex03.q2b", ranks_frame(low=upside))
+    assert r.score == 1 and "`rank_high` is right" in r.message and "fewest deaths up" in r.message
+    by_date = {row["attack_id"]: i + 1 for i, row in enumerate(ATTACKS)}
+    r = quiet("ex03.q2b", ranks_frame(low=by_date, high=by_date))
+    assert r.score == 0 and "does not follow `deaths_low`" in r.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "not answered yet"), (..., "not answered yet"), ([1, 2, 3], "should be a table"),
+    (pd.DataFrame({"rank_low": [1.0]}, index=["kbl-2021-08-26"]), "no column 'rank_high'"),
+    (pd.DataFrame({"rank_low": [1.0], "rank_high": [1.0]}, index=["kbl-2021-08-26"]), "have no rank"),
+    (pd.DataFrame({"rank_low": [1.0], "rank_high": [1.0]}, index=["airport"]), "not attack ids"),
+])
+def test_q2b_malformed(answer, words):
+    r = quiet("ex03.q2b", answer)
+    assert r.score == 0 and words in r.message, r.message
+
+
+# --------------------------------------------------------------------------- q2c
+
+def test_q2c_right_in_every_form():
+    [lo], [hi] = SECOND["low"], SECOND["high"]
+    for answer in ({"low": lo, "high": hi}, (lo, hi), [lo, hi], pd.Series([lo, hi]),
+                   {"deaths_low": lo, "deaths_high": hi}, {"LOW": lo.upper(), "high": hi}):
+        r = quiet("ex03.q2c", answer)
+        assert (r.passed, r.score) == (True, 1), r.message
+
+
+def test_q2c_wrong_and_partial():
+    [lo], [hi] = SECOND["low"], SECOND["high"]
+    r = quiet("ex03.q2c", {"low": hi, "high": lo})
+    assert r.score == 0 and "wrong way round" in r.message
+    first = max(ATTACKS, key=lambda r: float(r["deaths_low"]))["attack_id"]
+    r = quiet("ex03.q2c", {"low": lo, "high": first})
+    assert r.score == 0.5 and "low one is right" in r.message and "deadliest attack (rank 1)" in r.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "not answered yet"), (..., "not answered yet"), ("kbl-2021-11-02", "two attack ids"),
+    ({"a": "x"}, "keys 'low' and 'high'"), ((1, 2), "should hold attack ids"),
+    (("hospital", "airport"), "Not attack ids"),
+])
+def test_q2c_malformed(answer, words):
+    r = quiet("ex03.q2c", answer)
+    assert r.score == 0 and words in r.message, r.message
+
+
+# --------------------------------------------------------------------------- q3
+
+def test_q3_accepts_series_dict_and_table():
+    s = pd.Series(CHANGES)
+    for answer in (s, dict(CHANGES), s.sample(frac=1, random_state=2),
+                   s.rename_axis("series").reset_index(name="change"), list(CHANGES.items()),
+                   s.astype("Int64")):
+        r = quiet("ex03.q3", answer)
+        assert (r.passed, r.score) == (True, 2), r.message
+
+
+def test_q3_partial_and_wrong():
+    r = quiet("ex03.q3", PCT_CHANGES)
+    assert r.score == 1 and "percentage changes" in r.message
+    r = quiet("ex03.q3", {k: -v for k, v in CHANGES.items()})
+    assert r.score == 0 and "wrong sign" in r.message
+    with_zeros = dict(CHANGES, **{s: 0.0 for s in SINGLE})
+    r = quiet("ex03.q3", with_zeros)
+    assert r.score == 1 and "Leave out series with only one period" in r.message
+    r = quiet("ex03.q3", {"claimed_attacks_2020_2023": 1.0})
+    assert r.score == 0 and "not series in the data" in r.message and "never between two" in r.message
+    one = dict(list(CHANGES.items())[:1])
+    r = quiet("ex03.q3", one)
+    assert r.score == 0 and "are missing" in r.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "not answered yet"), (..., "not answered yet"), ([283, -332], "without labels"),
+    (pd.Series({"meir_amit_claimed": 1.0, "afghan_witness_claimed": float("nan")}), "only one period"),
+    ({"meir_amit_claimed": float("nan")}, "only one period"), (5, "should be one count per series"),
+])
+def test_q3_malformed(answer, words):
+    r = quiet("ex03.q3", answer)
+    assert r.score == 0 and words in r.message, r.message
+
+
+# --------------------------------------------------------------------------- q4
+
+def test_q4a_accepts_dict_series_list_and_diagnoses():
+    for answer in (PRECISION, pd.Series(PRECISION), [PRECISION[c] for c in ("low", "default", "high")],
+                   {k.upper(): v for k, v in PRECISION.items()}):
+        r = quiet("ex03.q4a", answer)
+        assert (r.passed, r.score) == (True, 2), r.message
+    r = quiet("ex03.q4a", {k: 100 * v for k, v in PRECISION.items()})
+    assert r.score == 1 and "percentages" in r.message
+    r = quiet("ex03.q4a", {k: 1 - v for k, v in PRECISION.items()})
+    assert r.score == 0 and "false" in r.message
+    trues = {c: detection(passing=d("watchlisted_passing_per_day", c))["true"] for c in PRECISION}
+    r = quiet("ex03.q4a", trues)
+    assert r.score == 0 and "numbers of true alerts" in r.message
+    r = quiet("ex03.q4a", dict(PRECISION, high=0.5))
+    assert r.score == 1 and "high case is off" in r.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "not answered yet"), (..., "not answered yet"), ({"low": 1.0}, "should have the keys"),
+    ([0.1, 0.2], "should hold 3 numbers"), (pd.DataFrame({"x": [1]}), "is a table"),
+    ({"low": 0.1, "default": float("nan"), "high": 0.3}, "NaN"), (0.2, "should be a dict"),
+])
+def test_q4a_malformed(answer, words):
+    r = quiet("ex03.q4a", answer)
+    assert r.score == 0 and words in r.message, r.message
+
+
+def test_q4b_and_q4c():
+    assert quiet("ex03.q4b", BEST).score == 1
+    assert quiet("ex03.q4b", 100 * BEST).score == 0.5
+    r = quiet("ex03.q4b", PRECISION["default"])
+    assert r.score == 0 and "Hint:" in r.message
+    for answer in (AFFECTED, list(AFFECTED[::-1]), {"low": AFFECTED[0], "high": AFFECTED[1]}):
+        r = quiet("ex03.q4c", answer)
+        assert (r.passed, r.score) == (True, 1), r.message
+    assert quiet("ex03.q4c", tuple(100 * x for x in AFFECTED)).score == 0.5
+    r = quiet("ex03.q4c", (d("fmr_multiplier", "low"), d("fmr_multiplier", "high")))
+    assert r.score == 0 and "multipliers themselves" in r.message
+
+
+# --------------------------------------------------------------------------- every check, odd input
+
+ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
+       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
+       np.ones((2, 2, 2)), pd.Series([None, None]), pd.DataFrame()]
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+def test_no_check_ever_raises(key, answer):
+    r = quiet(key, answer)
+    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
+    assert "Traceback" not in r.message
+
+
+def test_every_question_has_an_objective_and_time_and_the_keys_are_in_order():
+    qs = checks.questions("ex03")
+    assert [q.key for q in qs] == KEYS + WRITTEN
+    for q in qs:
+        assert re.match(r"T[1-6]", q.objective) and q.minutes > 0
+
+
+# --------------------------------------------------------------------------- written answers
+
+def _model_answers() -> dict[str, str]:
+    text = EXERCISE.read_text(encoding="utf-8")
+    found = {}
+    for label, body in re.findall(r"```\{solution\} (ex03-q\d)\n(.*?)\n```", text, re.S):
+        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
+        found[label] = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
+    return found
+
+
+def test_the_model_answers_meet_their_own_objective_checks():
+    models = _model_answers()
+    assert set(models) == {"ex03-q4", "ex03-q5"}
+    for label, key in (("ex03-q4", "ex03.q4d"), ("ex03-q5", "ex03.q5")):
+        r = flat(self_check_text(key, models[label], quiet=True))
+        assert r.passed, r.message
+    assert {"c10", "c11"} <= set(flat(self_check_text("ex03.q5", models["ex03-q5"], quiet=True))
+                                 .details["claim_ids"])
+
+
+def test_self_check_placeholder_and_missing_claim_id():
+    for key in WRITTEN:
+        r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
+        assert not r.passed and "not answered yet" in r.message
+    text = ("Cameras help investigators after attacks: footage was useful in 29% of railway "
+            "crimes (ashby-2017). ") * 12
+    r = flat(self_check_text("ex03.q5", text, quiet=True))
+    assert not r.passed and "[ ] Names a claim id" in r.message
+
+
+def test_grade_namespace_scores_the_set():
+    from kabulcase import load
+    attacks = load("kabul_attacks")
+    ranks = pd.DataFrame({"rank_low": attacks["deaths_low"].rank(ascending=False, method="min"),
+                          "rank_high": attacks["deaths_high"].rank(ascending=False, method="min")}
+                         ).set_index(attacks["attack_id"])
+    [lo], [hi] = SECOND["low"], SECOND["high"]
+    ns = {"by_unit": frame(BY_UNIT, "unit"), "unit_ranges": _good_unit_ranges, "total_range": TOTAL,
+          "ranks": ranks, "second_deadliest": {"low": lo, "high": hi}, "changes": CHANGES,
+          "precision_by_rate": PRECISION, "best_case_precision": BEST,
+          "affected_share_range": AFFECTED}
+    rows_ = checks.grade_namespace("ex03", ns)
+    code = [r for r in rows_ if r["kind"] == "code"]
+    assert all(r["passed"] for r in code), [r["message"] for r in code if not r["passed"]]
+    assert sum(r["score"] for r in code) == sum(r["max_score"] for r in code) == 13
+
+
+def test_expected_values_follow_the_data(tmp_path):
+    """Change a toll and an assumption, and the checks change with them."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+
+    def edit(name, match, column, new):
+        path = copy / f"{name}.csv"
+        table = list(csv.reader(open(path, newline="", encoding="utf-8")))
+        header = table[0]
+        for r in table[1:]:
+            if all(r[header.index(k)] == v for k, v in match.items()):
+                r[header.index(column)] = new
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(table)
+
+    edit("kabul_attacks", {"target_type": "hotel"}, "deaths_high", "500")
+    edit("model_assumptions", {"model": "detection", "name": "watchlisted_passing_per_day"},
+         "default", "10")
+    code = ("from kabulcase.checks import expected\n"
+            "print(expected('ex03.q2a')[1], expected('ex03.q4a')['default'])\n")
+    env = dict(os.environ, KABULCASE_DATA_DIR=str(copy))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert float(out[0]) != TOTAL[1] and float(out[1]) > PRECISION["default"]
+
+
+def test_the_exercise_types_no_number_from_data():
+    from test_no_typed_numbers import data_numbers, typed_numbers
+    known = data_numbers()
+    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
+                 if round(float(n.replace(",", "")), 6) in known]
+    assert not offending, offending
+
+
+# --------------------------------------------------------------------------- the notebook, released and run
+
+def test_the_source_is_marked_up_as_the_machinery_expects():
+    text = EXERCISE.read_text(encoding="utf-8")
+    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex03-q\d)", text)
+    assert labels == ["ex03-q1", "ex03-q2", "ex03-q3", "ex03-q4", "ex03-q5"]
+    assert len(re.findall(r"^\*\*Assesses\*\* T\d", text, re.M)) == 5
+    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 5
+    for key in KEYS:
+        assert f'check("{key}"' in text
+    for key in WRITTEN:
+        assert f'self_check_text("{key}"' in text
+    assert "Content note" in text
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release-ex03")
+    rel.release([EXERCISE], out)
+    return out
+
+
+def test_student_copy_leaks_no_solution(released):
+    nb = nbformat.read(released / "student" / "ex03-threat.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    for needle in ("{solution}", "hidden-check", "assert_hidden", "glue(", "Solution to exercise",
+                   'groupby("unit").agg', 'rank(ascending=False, method="min")',
+                   "per_series.last() - per_series.first()", '["precision"]',
+                   "affected_share_of_false_alerts\"]", "Claims c10 and c11 are the view"):
+        assert needle not in text, needle
+    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
+    assert len(stubs) == 8 and all("# your code here" in c.source for c in stubs)
+    assert "def unit_ranges(strength):" in text
+    assert nb.metadata["kabulcase"]["exercise"] == "ex03"
+
+
+def run(nb, timeout=180):
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(REPO)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start
+
+
+def stdout(nb) -> str:
+    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if o.output_type == "stream")
+    return " ".join(text.split())
+
+
+def test_instructor_notebook_executes_and_passes_every_check(released):
+    nb = nbformat.read(released / "instructor" / "ex03-threat.ipynb", as_version=4)
+    seconds = run(nb)
+    out = stdout(nb)
+    print(f"\n[exercises] ex03 instructor notebook ran in {seconds:.1f} s")
+    for key in KEYS:
+        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
+    assert "not yet" not in out and "partly right" not in out
+
+
+def test_student_notebook_runs_top_to_bottom_without_error(released):
+    nb = nbformat.read(released / "student" / "ex03-threat.ipynb", as_version=4)
+    seconds = run(nb)
+    out = stdout(nb)
+    print(f"\n[exercises] ex03 student notebook ran in {seconds:.1f} s")
+    for key in KEYS + WRITTEN:
+        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
+    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
