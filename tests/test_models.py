@@ -740,8 +740,8 @@ def test_detection_dashboard_updates_switches_comparison_and_resets():
 
 
 def test_dashboards_run_in_a_headless_kernel():
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    import nbclient
+    import nbformat
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
         "from kabulcase.widgets.cost import cost_dashboard\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kabulcase import load
-from kabulcase.figures import money
+from kabulcase.figures import money, theme
 from kabulcase.figures.theme import ChartDataError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -100,11 +100,14 @@ def test_refuses_a_table_missing_a_column(name):
 
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_titles_and_notes_fit_the_text_column(figures, name):
+    # theme.finish() wraps by measured width (text_px), not by a count of characters.
     fig = figures[name]
+    room = theme.TEXT_WIDTH - 2 * theme.EDGE
     for line in str(fig.layout.title.text).split("<br>"):
-        assert len(line) <= 64
-    for line in str(source_annotations(fig)[0].text).split("<br>"):
-        assert len(line) <= 100
+        assert theme.text_px(line, fig.layout.title.font.size) <= room
+    note = source_annotations(fig)[0]
+    for line in str(note.text).split("<br>"):
+        assert theme.text_px(line, note.font.size) <= room
 
 
 # ---------------------------------------------------------------------------------------

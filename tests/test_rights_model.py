@@ -490,7 +490,7 @@ def test_chapter_structure():
     widget = text.index("safeguards_dashboard()\n```")
     assert ":tags: [remove-output]" in text[widget - 200:widget]
     assert "charts.safeguards_static()" in text[widget:widget + 1500]
-    assert "Weighing it up" in text and "{doc}" not in text
+    assert "Weighing it up" in text
     assert "{footbibliography}" in text
 
 

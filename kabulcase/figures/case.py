@@ -97,7 +97,7 @@ def camera_timeline(counts: pd.DataFrame | None = None,
     fig.update_yaxes(type="log", title_text="Cameras (log scale)", row=1, col=1)
     fig.update_yaxes(title_text="", row=2, col=1)
     fig.update_xaxes(title_text="Date", row=2, col=1)
-    fig.update_layout(height=720, margin=dict(l=130, t=100))
+    fig.update_layout(margin=dict(l=130))
 
     latest = counts.iloc[-1]
     takeover = pd.Timestamp("2021-08-15")
@@ -131,6 +131,7 @@ def camera_timeline(counts: pd.DataFrame | None = None,
         ),
         table=table_payload(table_rows, ["date_shown", "cameras", "qualifier", "claimant",
                                          "claim_type", "source_id"]),
+        plot_height=500,
     )
 
 
@@ -176,7 +177,7 @@ def claims_by_source(claims: pd.DataFrame | None = None) -> go.Figure:
                         line=dict(width=1, color="#222")),
             hovertemplate="%{y}: %{x} claim(s)<extra>" + STATUS_LABELS.get(status, status) + "</extra>",
         ))
-    fig.update_layout(barmode="stack", height=560, margin=dict(l=160))
+    fig.update_layout(barmode="stack", margin=dict(l=160))
     top = counts.groupby("claimant_type")["claims"].sum().sort_values(ascending=False)
     unverified = int(counts.loc[counts["status"].isin(["unverified_claim", "disputed"]), "claims"].sum())
     return finish(
@@ -199,6 +200,7 @@ def claims_by_source(claims: pd.DataFrame | None = None) -> go.Figure:
             status_label=counts["status"].map(lambda s: STATUS_LABELS.get(s, s))),
             ["claimant", "status_label", "claims"]),
         x_title="Number of claims", y_title="Claimant",
+        plot_height=40 * len(order) + 40,
     )
 
 

@@ -281,8 +281,9 @@ def safeguards_static(scenarios: Mapping[str, Mapping] | None = None,
     chosen with buttons, and the plan as reported as hollow diamonds throughout.
 
     ``scenarios`` maps a button label to lever changes from the plan as reported (default
-    :data:`kabulcase.models.rights.SCENARIOS`). The buttons sit in rows of two so that
-    they fit the book's column; the legend names the scenario on show.
+    :data:`kabulcase.models.rights.SCENARIOS`). The buttons sit in one column at the
+    plot's right edge, so that they fit a phone's width; the legend names the scenario on
+    show.
     """
     frames = _basis_frames(claims, face, chilling, "safeguards_static")
     scenarios = dict(model.SCENARIOS if scenarios is None else scenarios)
@@ -301,20 +302,17 @@ def safeguards_static(scenarios: Mapping[str, Mapping] | None = None,
             args=[{"x": [st["x"]], "text": [st["text"]], "marker.color": [st["colors"]],
                    "marker.pattern.shape": [st["shapes"]], "customdata": [st["customdata"]],
                    "name": f"Bars: {name}"}, [0]]))
-    plot_px, row_px = 380, 34
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    menus = []
-    for k, row in enumerate(rows):
-        menus.append(dict(
-            type="buttons", direction="right", buttons=row, showactive=False,
-            x=0, xanchor="left", y=1.02 + (len(rows) - 1 - k) * row_px / plot_px,
-            yanchor="bottom", pad=dict(t=0, b=0, l=0, r=0),
-            bgcolor="#eef3f8", bordercolor="#4a6f8a", font=dict(size=12, color="#111111"),
-        ))
-    fig.update_layout(updatemenus=menus)
-    fig.add_annotation(text="<b>Scenario:</b>", xref="paper", yref="paper", x=0, xanchor="right",
-                       xshift=-8, y=1.02 + (len(rows) - 1) * row_px / plot_px, yanchor="bottom",
-                       yshift=4, showarrow=False, font=dict(size=13))
+    plot_px, row_px = 380, 35  # a button 33 px tall, 2 px apart
+    # One column of buttons at the plot's right edge: it fits a phone's width, where a
+    # row of buttons would run off the page.
+    fig.update_layout(updatemenus=[dict(
+        type="buttons", direction="down", buttons=buttons, showactive=False,
+        x=1, xanchor="right", y=1.02, yanchor="bottom", pad=dict(t=0, b=0, l=0, r=0),
+        bgcolor="#eef3f8", bordercolor="#4a6f8a", font=dict(size=12, color="#111111"),
+    )])
+    fig.add_annotation(text="<b>Scenario:</b>", xref="paper", yref="paper", x=1,
+                       xanchor="right", y=1.02, yanchor="bottom", yshift=row_px * len(buttons) + 4,
+                       showarrow=False, font=dict(size=13))
     all_rows = pd.concat(list(tables.values()), ignore_index=True)
     summaries = {n: model.summarise(model.risk_assessment(model.AS_REPORTED.changed(**c)))
                  for n, c in scenarios.items()}

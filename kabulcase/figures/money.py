@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..data import load
-from .theme import DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload
+from .theme import (DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns,
+                    table_payload, wrap)
 
 MILLION = 1e6
 BILLION = 1e9
@@ -75,8 +76,6 @@ ROLLOUT_COMPONENTS = {
     "maintenance_rate": "maintenance-rate-assumption",
 }
 CASES = ("low", "central", "high")
-# Width in pixels of the book's text column at a desktop window; charts are laid out for it.
-TEXT_WIDTH = 650
 
 
 # ---------------------------------------------------------------------------------------
@@ -98,45 +97,6 @@ def approx_usd(x: float) -> str:
 
 def _signed(x: float) -> str:
     return f"+{x:.0f}%" if x > 0 else f"\u2212{abs(x):.0f}%"
-
-
-def _tidy(fig: go.Figure, *, plot_height: int, margin_l: int, margin_t: int = 110,
-          margin_r: int = 30, axis_space: int = 62) -> go.Figure:
-    """Lay out a finished chart for the book's text column (about 650 px wide).
-
-    Re-wraps the title, long legend names and the source note to fit, and stacks the
-    x-axis title, the legend and the source note below the plot in fixed pixel space, so
-    that nothing overlaps whatever the chart's height. The note's text is the one
-    :func:`finish` wrote.
-    """
-    title = str(fig.layout.title.text or "").replace("<br>", " ")
-    fig.update_layout(title_text=_wrap_label(title, 64))
-    # The legend starts at the plot's left edge (a legend placed in container coordinates
-    # would push the plot's margins); names are wrapped to the width left for them.
-    legend_chars = max(30, int((TEXT_WIDTH - margin_l - 50) / 6.6))
-    legend_lines = 0
-    for trace in fig.data:
-        if trace.showlegend is False or not trace.name:
-            continue
-        trace.name = _wrap_label(str(trace.name).replace("<br>", " "), legend_chars)
-        legend_lines += trace.name.count("<br>") + 1
-    note = fig.layout.meta["source_note"]
-    note_lines = _wrap_label(note, 100)
-    note_h = 15 * (note_lines.count("<br>") + 1)
-    legend_h = 19 * legend_lines + 4
-    margin_b = axis_space + legend_h + note_h + 24
-    height = plot_height + margin_t + margin_b
-    for ann in fig.layout.annotations:
-        if str(ann.text).startswith("Source:"):
-            ann.update(text=note_lines, x=0, y=0, xref="paper", yref="paper", xanchor="left",
-                       yanchor="top", xshift=-(margin_l - 6), yshift=-(axis_space + legend_h + 10))
-    fig.update_layout(
-        height=height, margin=dict(l=margin_l, r=margin_r, t=margin_t, b=margin_b),
-        legend=dict(orientation="v", xref="paper", yref="container", x=0,
-                    y=(margin_b - axis_space) / height, xanchor="left", yanchor="top",
-                    font=dict(size=12), tracegroupgap=0, itemsizing="constant"),
-    )
-    return fig
 
 
 def _range_legend(fig: go.Figure, name: str, colour: str, group: str) -> None:
@@ -167,19 +127,6 @@ def _short_count(row) -> str:
             f"{SHORT_SUFFIX.get(row.qualifier, '')}")
 
 
-def _wrap_label(text: str, width: int = 34) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return "<br>".join(lines)
-
-
 def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kabul") -> go.Figure:
     """Camera counts for ``city`` (in date order) beside other cities, on a log scale.
 
@@ -196,7 +143,7 @@ def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kab
     others = counts[counts["city"] != city].sort_values("cameras", ascending=False)
     ordered = pd.concat([home, others])
     ordered["row_label"] = [
-        f"<b>{r.city}</b>, {r.date}<br>{_wrap_label(r.claimant, 36)}" for r in ordered.itertuples()
+        f"<b>{r.city}</b>, {r.date}<br>{wrap(r.claimant, 36)}" for r in ordered.itertuples()
     ]
     ordered["private"] = [PRIVATE_LABELS[_is_true(v)] for v in ordered["includes_private"]]
     ordered["kind"] = [
@@ -244,7 +191,8 @@ def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kab
                     if private else ""))
     else:
         title = f"Camera counts for {city} beside other cities: each is someone's claim"
-    finish(
+    fig.update_layout(margin=dict(l=225))
+    return finish(
         fig, [ordered],
         title=title,
         x_title="Cameras (log scale)",
@@ -264,8 +212,8 @@ def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kab
         ),
         table=table_payload(ordered, ["city", "date", "cameras", "qualifier", "claimant",
                                       "claim_type", "includes_private", "source_id"]),
+        plot_height=50 * len(ordered),
     )
-    return _tidy(fig, plot_height=50 * len(ordered), margin_l=225)
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,7 +265,7 @@ def plan_vs_budget(budgets: pd.DataFrame | None = None) -> go.Figure:
     rows = budgets.copy()
     rows["is_plan"] = rows["item"].astype("string").str.startswith("plan")
     rows = pd.concat([rows[rows["is_plan"]], rows[~rows["is_plan"]]])
-    rows["row_label"] = [f"{_wrap_label(r.label, 30)}<br><i>{r.fiscal_period}</i>"
+    rows["row_label"] = [f"{wrap(r.label, 30)}<br><i>{r.fiscal_period}</i>"
                          for r in rows.itertuples()]
 
     def conversion(r) -> str:
@@ -354,12 +302,13 @@ def plan_vs_budget(budgets: pd.DataFrame | None = None) -> go.Figure:
     fig.add_annotation(
         xref="paper", yref="paper", x=1, y=1.02, xanchor="right", yanchor="bottom", showarrow=False,
         align="right", font=dict(size=12),
-        text=(f"Book's arithmetic: plan = {s['share_of_total_pct']:.1f}% of the total, "
+        text=(f"Book's arithmetic: plan = {s['share_of_total_pct']:.1f}% of the total,<br>"
               f"{s['share_of_development_pct']:.0f}% of the development budget<br>"
               f"AFN converted at {s['fx_afn_per_usd']:g} AFN per USD ({s['fx_date']})"),
     )
     fig.update_layout(bargap=0.35)
-    finish(
+    fig.update_layout(margin=dict(l=205))
+    return finish(
         fig, [rows],
         title=(f"The 2021 plan (USD {s['plan_usd_million']:,.0f}M) equals "
                f"{s['share_of_total_pct']:.1f}% of the 2022 national budget and "
@@ -384,8 +333,8 @@ def plan_vs_budget(budgets: pd.DataFrame | None = None) -> go.Figure:
         table=table_payload(rows, ["item", "label", "fiscal_period", "amount", "currency",
                                    "amount_usd_million", "fx_afn_per_usd", "fx_date", "basis",
                                    "source_id"]),
+        plot_height=72 * len(rows),
     )
-    return _tidy(fig, plot_height=72 * len(rows), margin_l=205, margin_t=150)
 
 
 # ---------------------------------------------------------------------------------------
@@ -427,13 +376,13 @@ def cost_per_camera(comparators: pd.DataFrame | None = None,
     anchors = anchors.sort_values(["is_range", "high", "central"], ascending=False)
     anchors["name"] = [ANCHOR_LABELS.get(r.cost_id, f"{r.component}, {r.unit}")
                        for r in anchors.itertuples()]
-    anchors["label"] = [f"{_wrap_label(n, 28)}<br><i>{y}</i>"
+    anchors["label"] = [f"{wrap(n, 28)}<br><i>{y}</i>"
                         for n, y in zip(anchors["name"], anchors["usd_year"])]
 
     projects["vendor_text"] = [v if isinstance(v, str) else "vendor not stated"
                                for v in projects["vendor"]]
     projects["name"] = [f"{r.city} ({r.vendor_text}, {r.year})" for r in projects.itertuples()]
-    projects["label"] = [f"<b>{_wrap_label(r.city, 28)}</b><br><i>{r.vendor_text}, {r.year}</i>"
+    projects["label"] = [f"<b>{wrap(r.city, 28)}</b><br><i>{r.vendor_text}, {r.year}</i>"
                          for r in projects.itertuples()]
     projects["basis_text"] = [
         "total cost \u00f7 cameras: book's arithmetic"
@@ -505,7 +454,8 @@ def cost_per_camera(comparators: pd.DataFrame | None = None,
         anchors.assign(item=anchors["name"] + " (" + anchors["usd_year"].astype(str) + ")")[
             ["item", "low", "central", "high", "basis", "source_id"]],
     ])
-    finish(
+    fig.update_layout(margin=dict(l=200))
+    return finish(
         fig, [projects, anchors],
         title=title,
         x_title="USD per camera (log scale)",
@@ -529,8 +479,8 @@ def cost_per_camera(comparators: pd.DataFrame | None = None,
             + " Prices are in the dollars of each project's year and are not adjusted for inflation."
         ),
         table=table_payload(table, ["item", "low", "central", "high", "basis", "source_id"]),
+        plot_height=56 * len(order),
     )
-    return _tidy(fig, plot_height=56 * len(order), margin_l=200)
 
 
 # ---------------------------------------------------------------------------------------
@@ -631,7 +581,8 @@ def camera_density_chart(density: pd.DataFrame | None = None) -> go.Figure:
                  f"estimates for big cities run from {st['low'].min():.0f} to {st['high'].max():.0f}")
     else:
         title = "Cameras per thousand residents, stated and derived"
-    finish(
+    fig.update_layout(margin=dict(l=120))
+    return finish(
         fig, [density],
         title=title,
         x_title="Cameras per 1,000 people (log scale)",
@@ -653,8 +604,8 @@ def camera_density_chart(density: pd.DataFrame | None = None) -> go.Figure:
         ),
         table=table_payload(density, ["city", "year", "cameras_per_1000", "basis", "cameras",
                                       "population_million", "source_id"]),
+        plot_height=42 * len(rows),
     )
-    return _tidy(fig, plot_height=42 * len(rows), margin_l=120)
 
 
 # ---------------------------------------------------------------------------------------
@@ -747,7 +698,8 @@ def after_deployment(outcomes: pd.DataFrame | None = None,
         parts.append(f"{broken['pct'].min():.0f}\u2013{broken['pct'].max():.0f}% of cameras were out "
                      f"of order or due for restoration")
     title = "After deployment: " + "; ".join(parts) if parts else "After deployment"
-    finish(
+    fig.update_layout(margin=dict(l=190))
+    return finish(
         fig, [rows] + used_counts,
         title=title,
         alt=(f"Two horizontal bar panels: {len(rows[rows['panel'] == 'crime'])} changes in crime "
@@ -765,8 +717,8 @@ def after_deployment(outcomes: pd.DataFrame | None = None,
         ),
         table=table_payload(rows, ["city", "date", "measure", "value", "claimant", "claim_type",
                                    "source_id"]),
+        plot_height=360,
     )
-    return _tidy(fig, plot_height=360, margin_l=190, margin_t=140)
 
 
 # ---------------------------------------------------------------------------------------
@@ -909,7 +861,8 @@ def rollout_chart(unit_costs: pd.DataFrame | None = None,
              f"{build['low_usd_million'].sum():,.0f}M to {build['high_usd_million'].sum():,.0f}M in "
              f"all, before control rooms and staff (illustrative)")
     frames = [inputs] + size_rows + [plan]
-    finish(
+    fig.update_layout(margin=dict(l=80))
+    return finish(
         fig, frames,
         title=title,
         x_title="Year of the rollout",
@@ -932,8 +885,9 @@ def rollout_chart(unit_costs: pd.DataFrame | None = None,
         ),
         table=table_payload(table, ["network", "year", "phase", "low_usd_million",
                                     "central_usd_million", "high_usd_million"]),
+        plot_height=340,
+        axis_space=80,
     )
-    return _tidy(fig, plot_height=340, margin_l=80, axis_space=80)
 
 
 __all__ = ["after_deployment", "approx_usd", "camera_count_comparison", "camera_density_chart", "cost_per_camera",

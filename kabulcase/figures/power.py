@@ -399,8 +399,7 @@ def supply_hours_chart(supply: pd.DataFrame | None = None) -> go.Figure:
                   annotation_text=f"A full day: {model.HOURS_PER_DAY:g} hours",
                   annotation_position="bottom right")
     fig.update_yaxes(range=[0, model.HOURS_PER_DAY + 1], dtick=4)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(rows["slot"]),
-                     tickangle=0)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(rows["slot"]))
     typical = model.typical_supply_hours(supply)
     title = (f"Reports put Kabul's winter grid supply at {typical['low']:g} to "
              f"{typical['high']:g} hours a day ({typical['n_reports']} reports, not meter readings)")
@@ -511,7 +510,7 @@ def _kabul_band(fig: go.Figure, typical: dict, row: int | None = None, col: int 
     yref = "y domain" if not row or row == 1 else f"y{row} domain"
     fig.add_annotation(x=typical["low"], y=1.0, xref=xref, yref=yref, xanchor="left",
                        yanchor="bottom", showarrow=False, align="left", font=dict(size=12),
-                       text=(f"Shaded: grid supply reported in Kabul, {typical['low']:g} to "
+                       text=(f"Shaded: grid supply reported in Kabul,<br>{typical['low']:g} to "
                              f"{typical['high']:g} h a day (winter)"))
     fig.add_annotation(x=typical["median"], y=0.02, xref=xref, yref=yref, xanchor="left",
                        yanchor="bottom", showarrow=False, font=dict(size=12),

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..data import load
-from .theme import PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload
+from .theme import PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload, wrap
 
 # ---------------------------------------------------------------------------------------
 # Shared vocabulary
@@ -155,24 +155,6 @@ def pick(counts: pd.DataFrame | None = None, *, series: str, subject: str | None
     return hits.iloc[0]
 
 
-def _fit_note(fig: go.Figure, chars: int) -> go.Figure:
-    """Re-wrap the source note to ``chars`` characters a line.
-
-    The theme starts the note at the plot's left edge, so a chart with long category
-    labels (a wide left margin) has less width for it; in the book's text column a note
-    wrapped for the full width would be cut off at the right.
-    """
-    try:
-        from .theme import _place_legend_and_note, _wrap
-    except ImportError:  # the theme changed: keep its own note
-        return fig
-    note = fig.layout.meta["source_note"]
-    fig.layout.annotations = [a for a in fig.layout.annotations
-                              if not str(a.text or "").startswith("Source:")]
-    _place_legend_and_note(fig, _wrap(note, chars))
-    return fig
-
-
 def _rows(counts: pd.DataFrame, series: list[str], chart: str) -> pd.DataFrame:
     rows = counts[counts["series"].isin(series)].copy()
     if rows.empty:
@@ -291,7 +273,7 @@ def journalists_chart(counts: pd.DataFrame | None = None) -> go.Figure:
                            yanchor="top", showarrow=False, align="left",
                            text=" Method break: AJSC before,<br> AFJC after. Not one series.",
                            font=dict(size=12))
-    fig.update_layout(height=600, margin=dict(l=80, r=30, t=110))
+    fig.update_layout(margin=dict(l=80, r=30))
 
     afjc_v = annual[(annual["publisher_short"] == "AFJC") & ~is_arrest].sort_values("period_start")
     afjc_a = annual[(annual["publisher_short"] == "AFJC") & is_arrest].sort_values("period_start")
@@ -330,8 +312,9 @@ def journalists_chart(counts: pd.DataFrame | None = None) -> go.Figure:
         ),
         table=table_payload(table, ["publisher_short", "series", "measure", "period", "value",
                                     "qualifier", "confidence", "source_id"]),
+        plot_height=320,
     )
-    return _fit_note(fig, 95)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------
@@ -391,8 +374,7 @@ def periods_chart(counts: pd.DataFrame | None = None) -> go.Figure:
                      range=[start - span * 0.02, end + span * 0.22])
     fig.update_yaxes(tickmode="array", tickvals=rows["pos"], ticktext=rows["label"],
                      range=[len(rows) - 0.5, -0.5], title_text="", tickfont=dict(size=12))
-    fig.update_layout(barmode="overlay", height=360 + 30 * len(rows),
-                      margin=dict(l=215, r=20, t=90), bargap=0.2)
+    fig.update_layout(barmode="overlay", margin=dict(l=215, r=20), bargap=0.2)
 
     n_periods = rows[["period_start", "period_end"]].drop_duplicates().shape[0]
     lines = " ".join(
@@ -418,8 +400,9 @@ def periods_chart(counts: pd.DataFrame | None = None) -> go.Figure:
         ),
         table=table_payload(rows, ["label", "period_start", "period_end", "value", "qualifier",
                                    "count_type", "confidence", "source_id"]),
+        plot_height=30 * len(rows) + 60,
     )
-    return _fit_note(fig, 80)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------
@@ -480,7 +463,7 @@ def stock_flow_chart(counts: pd.DataFrame | None = None) -> go.Figure:
                      range=[0, float(rows["value"].max()) * 1.3], row=1, col=1)
     fig.update_xaxes(type="date", row=2, col=1)
     fig.update_yaxes(title_text="", row=2, col=1)
-    fig.update_layout(height=720, margin=dict(l=100, r=30, t=100), bargap=0.35)
+    fig.update_layout(margin=dict(l=100, r=30), bargap=0.35)
 
     get = {r.count_type: r for r in rows.itertuples()}
     parts = [f"{COUNT_TYPE_LABELS.get(t, t).split(':')[0].lower()}, "
@@ -512,8 +495,9 @@ def stock_flow_chart(counts: pd.DataFrame | None = None) -> go.Figure:
             rows["period_start"], rows["period_end"])]),
             ["series", "count_type", "measure", "period", "value", "qualifier", "confidence",
              "source_id"]),
+        plot_height=420,
     )
-    return _fit_note(fig, 90)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------
@@ -589,7 +573,7 @@ def former_officials_chart(counts: pd.DataFrame | None = None) -> go.Figure:
                      autorange="reversed", title_text="")
     fig.update_xaxes(title_text="Instances documented (cumulative)",
                      range=[0, xmax * 1.3], rangemode="tozero")
-    fig.update_layout(height=600, margin=dict(l=165, r=20, t=100))
+    fig.update_layout(margin=dict(l=165, r=20))
 
     latest_start, latest_end = periods[-1]
     latest = rows[(rows["period_end"] == latest_end)]
@@ -624,8 +608,9 @@ def former_officials_chart(counts: pd.DataFrame | None = None) -> go.Figure:
         table=table_payload(rows.assign(period=[period_text(s, e) for s, e in zip(
             rows["period_start"], rows["period_end"])]),
             ["measure", "period", "value", "qualifier", "confidence", "source_id"]),
+        plot_height=60 * len(measures) + 40,
     )
-    return _fit_note(fig, 85)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------
@@ -652,7 +637,7 @@ def protests_chart(events: pd.DataFrame | None = None) -> go.Figure:
     def label(r) -> str:
         text = f"{day(r.date)}, {r.geography}<br>{EVENT_LABELS.get(r.event_type, r.event_type)}"
         if not pd.isna(r.force_reported) and str(r.force_reported):
-            text += f"<br>force reported: {str(r.force_reported).replace('; ', ', ')}"
+            text += "<br>" + wrap(f"force reported: {str(r.force_reported).replace('; ', ', ')}", 26)
         return text
 
     events["x"] = [label(r) for r in events.itertuples()]
@@ -682,7 +667,7 @@ def protests_chart(events: pd.DataFrame | None = None) -> go.Figure:
     top = max([v for v in part + arr if v is not None] or [1.0])
     fig.update_yaxes(title_text="People (count)", range=[0, top * 1.3])
     fig.update_xaxes(title_text="")
-    fig.update_layout(barmode="group", height=540, margin=dict(l=80, r=30, t=100))
+    fig.update_layout(barmode="group", margin=dict(l=80, r=30))
 
     n = len(events)
     places = sorted(set(events["geography"]))
@@ -705,5 +690,6 @@ def protests_chart(events: pd.DataFrame | None = None) -> go.Figure:
         ),
         table=table_payload(events, ["date", "geography", "event_type", "participants_approx",
                                      "arrested", "force_reported", "confidence", "source_id"]),
+        plot_height=330,
     )
-    return _fit_note(fig, 100)
+    return fig

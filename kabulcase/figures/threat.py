@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..data import load
-from .theme import (PALETTE, SYMBOLS, ChartDataError, _wrap, finish, require_columns,
+from .theme import (PALETTE, SYMBOLS, ChartDataError, finish, wrap, require_columns,
                     table_payload)
 
 # ---------------------------------------------------------------------------------------
@@ -112,19 +112,6 @@ def _int(v) -> int:
 def _present(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     """The columns of ``columns`` that ``frame`` has: optional ones drop out of tables."""
     return [c for c in columns if c in frame.columns]
-
-
-def _set_height(fig: go.Figure, plot_px: int, note_lines: int = 3) -> None:
-    """Size the figure so that its plotting area is about ``plot_px`` tall.
-
-    theme.finish() stacks the axis title, a one-entry-per-row legend and the source note
-    below the plot and takes that room out of the figure's height; this adds it back.
-    """
-    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
-    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
-    legend_px = 0 if entries <= 1 else entries * 20 + 10
-    bottom = 72 + legend_px + note_lines * 15 + 10
-    fig.update_layout(height=top + plot_px + bottom)
 
 
 # ---------------------------------------------------------------------------------------
@@ -240,9 +227,9 @@ def strength_chart(strength: pd.DataFrame | None = None) -> go.Figure:
     ticks = [f"{month_label(d)}<br>{_short_report(r)}" for d, r in keys]
     fig.update_xaxes(tickvals=list(range(len(keys))), ticktext=ticks,
                      range=[-0.6, len(keys) - 0.4], showgrid=False, tickfont=dict(size=10),
-                     tickangle=0, title_standoff=24)
+                     title_standoff=24)
     fig.update_yaxes(range=[0, top * 1.3], tickformat=",")
-    fig.update_layout(barmode="overlay", bargap=0, margin=dict(l=80, r=30, t=100),
+    fig.update_layout(barmode="overlay", bargap=0, margin=dict(l=80, r=30),
                       legend=dict(tracegroupgap=0))
 
     fighters = df[df["unit"] == "fighters"]
@@ -262,7 +249,6 @@ def strength_chart(strength: pd.DataFrame | None = None) -> go.Figure:
         + (f"From {family.iloc[0]['when']} the figure counts fighters and family members "
            f"together, a different unit. " if not family.empty else "")
         + per_row)
-    _set_height(fig, PLOT_PX)
     fig = finish(
         fig, [strength],
         title=title,
@@ -274,6 +260,7 @@ def strength_chart(strength: pd.DataFrame | None = None) -> go.Figure:
                                               "estimate_type", "confidence", "source_id"])),
         x_title="UN report, in date order (not to time scale)",
         y_title="Estimated strength (people)",
+        plot_height=PLOT_PX,
     )
     return fig
 
@@ -361,12 +348,12 @@ def provinces_chart(provinces: pd.DataFrame | None = None) -> go.Figure:
                      pattern=dict(shape=".", fgcolor="#444444", size=6, fillmode="overlay")),
                 [f"{measure_word}; national total"] * len(totals))
         fig.update_xaxes(categoryorder="array", categoryarray=order, row=1, col=c,
-                         tickfont=dict(size=10), tickangle=0)
+                         tickfont=dict(size=10))
         fig.update_yaxes(title_text=f"{MEASURE_LABELS.get(m, m)} (count)", tickformat=",",
                          rangemode="tozero", row=1, col=c)
         ymax = float(max(rows["value"].max(), totals["of_total"].max() if not totals.empty else 0))
         fig.update_yaxes(range=[0, ymax * 1.18], row=1, col=c)
-    fig.update_layout(barmode="group", margin=dict(l=70, r=20, t=120),
+    fig.update_layout(barmode="group", margin=dict(l=70, r=20),
                       legend=dict(tracegroupgap=0), uniformtext=dict(minsize=12, mode="show"))
 
     parts = []
@@ -394,7 +381,6 @@ def provinces_chart(provinces: pd.DataFrame | None = None) -> go.Figure:
                    for r in df.itertuples())
         + " A 'fewer than' figure is an upper bound: the true number lies between zero "
           "and the bar's top.")
-    _set_height(fig, PLOT_PX)
     fig = finish(
         fig, [provinces],
         title=title,
@@ -405,6 +391,7 @@ def provinces_chart(provinces: pd.DataFrame | None = None) -> go.Figure:
         table=table_payload(df, _present(df, ["province", "period_start", "period_end",
                                               "measure", "value", "qualifier", "of_total",
                                               "confidence", "source_id"])),
+        plot_height=PLOT_PX,
     )
     return fig
 
@@ -502,10 +489,10 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
     edge = pd.Timedelta(days=75)
     fig.update_xaxes(range=[start - edge, end + edge])
     fig.add_annotation(
-        text="Marker: lowest reported death toll. Bar: up to the highest reported toll.",
+        text="Marker: lowest reported death toll.<br>Bar: up to the highest reported toll.",
         xref="paper", yref="paper", x=0, y=1.0, yshift=18, xanchor="left",
-        yanchor="bottom", showarrow=False, font=dict(size=12, color="#444444"))
-    fig.update_layout(margin=dict(l=80, r=30, t=130))
+        yanchor="bottom", align="left", showarrow=False, font=dict(size=12, color="#444444"))
+    fig.update_layout(margin=dict(l=80, r=30))
 
     spread = (df["deaths_high"] - df["deaths_low"])
     widest = df.loc[spread.idxmax()]
@@ -528,7 +515,6 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
            f"({pd.to_datetime(takeover.iloc[0]['date']):%d %B %Y})."
            if takeover is not None else ""))
     table = df.assign(date_shown=df["when"].dt.strftime("%Y-%m-%d"))
-    _set_height(fig, PLOT_PX)
     fig = finish(
         fig, frames,
         title=title,
@@ -541,6 +527,7 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
             "attribution", "confidence", "source_id"])),
         x_title="Date of attack",
         y_title="Deaths reported (log scale)",
+        plot_height=PLOT_PX,
     )
     return fig
 
@@ -602,11 +589,11 @@ def counts_chart(counts: pd.DataFrame | None = None) -> go.Figure:
         col = units.index(b["unit"]) + 1
         axis = "" if col == 1 else str(col)
         fig.add_annotation(
-            text="<b>Definitional break:</b><br>" + _wrap(str(b["note"]).split(" (")[0], 38),
+            text="<b>Definitional break:</b><br>" + wrap(str(b["note"]).split(" (")[0], 38),
             xref=f"x{axis} domain", yref=f"y{axis} domain", x=0.02, y=1.0, xanchor="left",
             yanchor="top", showarrow=False, align="left", font=dict(size=11),
             bgcolor="rgba(255,255,255,0.85)")
-    fig.update_layout(barmode="group", bargap=0.25, margin=dict(l=80, r=30, t=110))
+    fig.update_layout(barmode="group", bargap=0.25, margin=dict(l=80, r=30))
 
     n_sources = len({sid for ids in df["source_id"] for sid in str(ids).split(";")})
     n_defs = df["definition"].nunique()
@@ -618,7 +605,6 @@ def counts_chart(counts: pd.DataFrame | None = None) -> go.Figure:
         + " ".join(f"{r.series_label}, {r.period} ({r.geography}): {_int(r.value):,} "
                    f"{r.unit}; counts {r.definition}." for r in df.itertuples())
         + " The series differ in what they count and when, so they are not joined.")
-    _set_height(fig, PLOT_PX)
     fig = finish(
         fig, [counts],
         title=title,
@@ -629,6 +615,7 @@ def counts_chart(counts: pd.DataFrame | None = None) -> go.Figure:
         table=table_payload(df, _present(df, ["series_label", "definition", "geography",
                                               "period", "value", "unit", "confidence",
                                               "source_id"])),
+        plot_height=PLOT_PX,
     )
     return fig
 
@@ -678,7 +665,7 @@ def cctv_investigation_chart(evidence: pd.DataFrame | None = None) -> go.Figure:
                                      fillmode="overlay")),
             hovertemplate=f"%{{y}}<br>{name}: %{{x:.0f}}% ({kind})<extra></extra>",
         ))
-    fig.update_layout(barmode="stack", margin=dict(l=130, r=30, t=100),
+    fig.update_layout(barmode="stack", margin=dict(l=130, r=30),
                       legend=dict(traceorder="normal"))
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
@@ -690,7 +677,6 @@ def cctv_investigation_chart(evidence: pd.DataFrame | None = None) -> go.Figure:
         + [f"{avail - useful:.0f}", f"{100 - avail:.0f}"],
         "kind": ["reported"] * len(rows) + ["derived", "derived"],
     })
-    _set_height(fig, 200)
     fig = finish(
         fig, [rows],
         title=(f"On British railways, CCTV footage was available for {avail:.0f}% of recorded "
@@ -705,5 +691,6 @@ def cctv_investigation_chart(evidence: pd.DataFrame | None = None) -> go.Figure:
             f"(derived). The study measures help to investigators, not prevention."),
         table=table_payload(table, ["measure", "percent", "kind"]),
         x_title="Share of crimes (%)",
+        plot_height=200,
     )
     return fig
