@@ -74,6 +74,7 @@ notebooks: $(BIN)/.book-installed
 	rm -rf $(BUILD_DIR)/nbval
 	for f in chapters/*.md exercises/*.md; do \
 	  [ -e "$$f" ] || continue; \
+	  mkdir -p "$(BUILD_DIR)/nbval/$$(dirname $$f)"; \
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
