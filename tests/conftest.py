@@ -36,7 +36,7 @@ def built_book() -> dict:
            "--toc", "book/_toc.yml", "--path-output", str(TEST_BUILD), "--builder", "html",
            "-W", "--keep-going"]
     start = time.perf_counter()
-    proc = subprocess.run(offline(cmd), cwd=REPO, env=env, capture_output=True, text=True,
+    proc = subprocess.run(offline(cmd), cwd=REPO, env=env, capture_output=True, text=True, errors="replace",
                           timeout=900)
     seconds = time.perf_counter() - start
     log = proc.stdout + proc.stderr

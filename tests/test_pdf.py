@@ -25,7 +25,8 @@ def pdf_build():
     cmd = [str(VENV_BIN / "jupyter-book"), "build", str(REPO), "--config", "book/_config.yml",
            "--toc", "book/_toc.yml", "--path-output", str(PDF_BUILD), "--builder", "pdflatex"]
     start = time.perf_counter()
-    proc = subprocess.run(offline(cmd), cwd=REPO, env=env, capture_output=True, text=True,
+    # pdflatex echoes 8-bit font bytes (not UTF-8) to the log; decode them leniently.
+    proc = subprocess.run(offline(cmd), cwd=REPO, env=env, capture_output=True, text=True, errors="replace",
                           timeout=1200)
     seconds = time.perf_counter() - start
     (REPO / "_build" / "test-pdf.log").write_text(proc.stdout + proc.stderr)
