@@ -64,8 +64,11 @@ def test_pdf_has_every_chapter(pdf_build):
 def test_pdf_has_a_vector_figure_for_every_chart(pdf_build):
     executed = PDF_BUILD / "_build" / "jupyter_execute"
     charts = 0
+    not_printed = {"remove-cell", "remove-output", "solution"}  # solutions: hidden in print
     for nb in executed.rglob("*.ipynb"):
         for cell in json.loads(nb.read_text())["cells"]:
+            if not_printed & set(cell.get("metadata", {}).get("tags", [])):
+                continue
             for out in cell.get("outputs", []):
                 if "application/vnd.plotly.v1+json" in out.get("data", {}):
                     charts += 1
@@ -78,15 +81,30 @@ def test_pdf_has_a_vector_figure_for_every_chart(pdf_build):
 
 
 def solution_lines() -> list[str]:
-    """Distinctive code lines of the exercises' solution cells (from the sources)."""
+    """Code lines that only the exercises' solution cells hold (from the sources).
+
+    Lines a learner is given anyway (in any other cell of the exercises, in the starter
+    stub a solution cell becomes, signatures and docstrings) do not count.
+    """
     import jupytext
 
+    quotes = ('"' * 3, "'" * 3)
+    sources = [jupytext.read(path).cells for path in sorted((REPO / "exercises").glob("*.md"))]
+    # Lines given to learners anywhere in the book are not solution text.
+    given = [line.strip() for cells in sources for c in cells
+             if "solution" not in c.metadata.get("tags", []) for line in c.source.splitlines()]
+    given += [line.strip() for cells in sources for c in cells
+              for line in c.metadata.get("stub", "").splitlines()]
     lines = []
-    for path in sorted((REPO / "exercises").glob("*.md")):
-        for cell in jupytext.read(path).cells:
-            if "solution" in cell.metadata.get("tags", []) and cell.cell_type == "code":
-                lines += [l.strip() for l in cell.source.splitlines()
-                          if len(l.strip()) > 25 and not l.strip().startswith("#")]
+    for cells in sources:
+        for cell in cells:
+            if "solution" not in cell.metadata.get("tags", []) or cell.cell_type != "code":
+                continue
+            for line in cell.source.splitlines():
+                line = line.strip()
+                if (len(line) > 25 and not line.startswith(("#", "def ") + quotes)
+                        and not line.endswith(quotes) and not any(line in g for g in given)):
+                    lines.append(line)
     return lines
 
 
