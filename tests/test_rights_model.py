@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from kabulcase.figures import governance as charts
 from kabulcase.figures.theme import ChartDataError
 from kabulcase.models import rights
-from kabulcase.models.rights import (Assessment, DataEvidence, ModelEvidence, Safeguards, Step,
+from kabulcase.models.rights import (DataEvidence, ModelEvidence, Safeguards, Step,
                                      verify)
 
 REPO = Path(__file__).resolve().parent.parent

@@ -278,8 +278,8 @@ def _ex04_q1a(answer):
         off.append(f"{len(missing) - len(merged)} other count(s) are missing.")
     rights = [f"{len(right)} of the {len(want)} AFJC counts are right."] if right else []
     if len(right) == len(want) and not extra:
-        return 2, [f"One row per calendar year, with AFJC's own words as columns; the "
-                   f"empty cells show where a word was not used."], [], None
+        return 2, ["One row per calendar year, with AFJC's own words as columns; the "
+                   "empty cells show where a word was not used."], [], None
     only_merge = len(right) == len(want) - len(merged) and not may_added and not plain_wrong \
         and not extra_years and not other_extra and merged
     only_ajsc = len(right) == len(want) and extra_years and set(extra_years) <= ajsc_years \

@@ -10,7 +10,6 @@ what is off without giving the answer away.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import numpy as np

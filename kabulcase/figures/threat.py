@@ -506,8 +506,8 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
         + ("all claimed by IS-Khorasan. " if claimed.all()
            else f"{int(claimed.sum())} of them claimed by IS-Khorasan. ")
         + "Each marker is the lowest "
-        f"reported death toll and its bar reaches the highest; the vertical axis is "
-        f"logarithmic. "
+        "reported death toll and its bar reaches the highest; the vertical axis is "
+        "logarithmic. "
         + " ".join(f"{r.when:%d %b %Y}, {r.target_label.lower()} ({r.location}): "
                    f"{r.toll} deaths reported; responsibility: {r.claimed_by} "
                    f"({r.attribution})." for r in df.itertuples())

@@ -67,7 +67,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..data import DataValidationError, UnknownDatasetError, datasets, load, sources_for, value
+from ..data import DataValidationError, UnknownDatasetError, datasets, load, sources_for
 
 # ---------------------------------------------------------------------------------------
 # 1. The assessment
