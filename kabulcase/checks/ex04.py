@@ -238,7 +238,7 @@ def _ex04_q1a(answer):
     wrong = [k for k in want if k in got and not _close(got[k], want[k])]
     missing = [k for k in want if k not in got]
     extra = [k for k in got if k not in want]
-    off, hints = [], []
+    off = []
     may_added = [k for k in wrong if k in may_cells and (
         _close(got[k], want[k] + may_cells[k]) or _close(got[k], (want[k] + may_cells[k]) / 2))]
     if may_added:
@@ -516,7 +516,6 @@ def _ex04_q3a(answer):
         stock_note = ("You gave a rate for the census. The census is a stock: the journalists "
                       "in jail on one day. Its period is zero days long, so a rate per month "
                       "means nothing (dividing by zero gives infinity or NaN). Leave it out.")
-    per_year_hit = per_day_hit = False
     for series, w in want.items():
         if series not in got_raw:
             off.append(f"There is no rate for {series}.")
@@ -532,10 +531,8 @@ def _ex04_q3a(answer):
             score += 1
             right.append(f"{series}: right.")
         elif _close(g, w * 12, 0.04):
-            per_year_hit = True
             off.append(f"{series}: that is a rate per year, not per month.")
         elif _close(g, w / DAYS_PER_MONTH, 0.04):
-            per_day_hit = True
             off.append(f"{series}: that is a rate per day, not per month.")
         else:
             off.append(f"{series}: your rate does not match the count and its period.")

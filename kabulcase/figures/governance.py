@@ -101,7 +101,6 @@ def assessment_chart(assessment: model.Assessment | None = None,
                              "has no source to name.")
     steps = list(model.STEPS)
     by_step = {s.name: s for s in assessment.steps}
-    n_items = {k: int(v) for k, v in evidence.groupby("step").size().items()}
     n_data = {k: int(v) for k, v in evidence[evidence["kind"] == "data"].groupby("step").size().items()}
     n_model = {k: int(v) for k, v in evidence[evidence["kind"] == "model"].groupby("step").size().items()}
     # The row label carries the evidence count, so nothing is written inside the grid.

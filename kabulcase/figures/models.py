@@ -21,7 +21,6 @@ own assumptions are marked wherever they appear.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,7 +32,8 @@ from ..data import load
 from ..models import assumptions as reg
 from ..models import cost, detection
 from ..models import uncertainty as unc
-from .theme import DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload
+from .theme import (DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload,
+                    wrap)
 
 REGISTRY_COLUMNS = ["model", "name", "label", "unit", "low", "default", "high", "basis",
                     "source_id", "note"]
@@ -49,44 +49,11 @@ BASE_RATES: tuple[float, ...] = (100.0, 10.0, 1.0, 0.1, 0.01)
 SEED = 2026
 """Seed of the charts' Monte Carlo runs, so the book shows the same figures every build."""
 MILLION = 1e6
-_SLIDER_SPACE = 96
 
 
 # ---------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------
-
-def _finish(fig: go.Figure, frames: Sequence[pd.DataFrame], *, slider: bool = False,
-            plot_height: float | None = None, **kw: Any) -> go.Figure:
-    """:func:`finish`, passing ``slider`` and ``plot_height`` when it accepts them (the shared
-    layout may gain them); otherwise room for a slider is made after it."""
-    accepted = inspect.signature(finish).parameters
-    extra: dict[str, Any] = {}
-    if plot_height is not None and "plot_height" in accepted:
-        extra["plot_height"] = plot_height
-    if slider and "slider" in accepted:
-        extra["slider"] = True
-    fig = finish(fig, frames, **kw, **extra)
-    if slider and "slider" not in accepted:
-        _room_for_slider(fig)
-    return fig
-
-
-def _room_for_slider(fig: go.Figure) -> None:
-    """For a :func:`finish` without a slider option: open a band under the x axis."""
-    height = fig.layout.height or 520
-    top, bottom = fig.layout.margin.t or 80, fig.layout.margin.b or 120
-    plot_px = height - top - bottom
-    new_height, new_bottom = height + _SLIDER_SPACE, bottom + _SLIDER_SPACE
-    if fig.layout.legend.y is not None:
-        fig.update_layout(legend_y=fig.layout.legend.y * height / new_height)
-    fig.update_layout(height=new_height, margin_b=new_bottom)
-    for note in fig.layout.annotations:
-        if str(note.text).startswith("Source:") and note.yref == "paper":
-            note.y = -(new_bottom - 6) / plot_px
-    fig.layout.sliders[0].update(x=0, xanchor="left", len=1.0, y=-70 / plot_px, yanchor="top",
-                                 pad=dict(t=0, b=0, l=0))
-
 
 def _usd(x: float) -> str:
     """USD in words a reader can say: 'USD 787 million', 'USD 1.2 billion', 'USD 5,000'."""
@@ -161,19 +128,6 @@ def _percent_ticks(values: np.ndarray) -> dict[str, list]:
     ticks = 10.0 ** np.arange(lo, hi + 1)
     return {"tickvals": ticks.tolist(),
             "ticktext": [f"{v:.10f}".rstrip("0").rstrip(".") + "%" for v in ticks]}
-
-
-def _wrap_label(text: str, width: int = 30) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}".strip()
-    if line:
-        lines.append(line)
-    return "<br>".join(lines)
 
 
 def _registry(registry: pd.DataFrame | None, chart: str) -> pd.DataFrame:
@@ -257,7 +211,7 @@ def tornado_chart(model: str = "cost", output: str | None = None,
         swings = swings.head(int(top))
     factor, axis_title, hover_fmt = _scale(model, output)
     out_label = _plain_label(model, output, {**levers, **fixed}.get("horizon_years"))
-    labels = [_wrap_label(f"{r.label} ({BASIS_SHORT.get(r.basis, r.basis)})")
+    labels = [wrap(f"{r.label} ({BASIS_SHORT.get(r.basis, r.basis)})", 30)
               for r in swings.itertuples()]
     lo = np.minimum(swings["output_low"], swings["output_high"]) * factor
     hi = np.maximum(swings["output_low"], swings["output_high"]) * factor
@@ -313,7 +267,7 @@ def tornado_chart(model: str = "cost", output: str | None = None,
           "settles."
     )
     fig.update_layout(height=150 + 46 * len(swings), margin=dict(l=250, r=40), bargap=0.35)
-    return _finish(
+    return finish(
         fig, [used], title=title,
         alt=(f"Tornado chart: {len(swings)} horizontal bars, one per assumption of the {model} model, "
              f"each spanning the {out_label.lower()} from the assumption's low to its high value; "
@@ -321,7 +275,7 @@ def tornado_chart(model: str = "cost", output: str | None = None,
         description=description,
         table=table_payload(table, ["assumption", "label", "basis", "low", "central", "high", "unit",
                                     "output_low", "output_central", "output_high", "swing"]),
-        x_title=_wrap_label(axis_title, 52), plot_height=max(220, 46 * len(swings)),
+        x_title=wrap(axis_title, 52), plot_height=max(220, 46 * len(swings)),
     )
 
 
@@ -384,7 +338,7 @@ def monte_carlo_chart(model: str = "cost", output: str | None = None,
              f"{_fmt_output(model, output, s['p95'])}")
     drawn = list(specs)
     table = pd.DataFrame([{"statistic": k, "value": float(f"{v:.4g}")} for k, v in s.items()])
-    return _finish(
+    return finish(
         fig, [used], title=title,
         alt=(f"Histogram of {n:,} simulated values of the {out_label.lower()} from the {model} model, "
              f"with the middle 90% shaded and the median marked."),
@@ -399,7 +353,7 @@ def monte_carlo_chart(model: str = "cost", output: str | None = None,
             "The spread comes from the assumed ranges, most of them the book's own: it shows "
             "how much the answer depends on them, not a probability that the world holds."),
         table=table_payload(table, ["statistic", "value"]),
-        x_title=_wrap_label(axis_title + (" (log scale)" if log_x else ""), 52),
+        x_title=wrap(axis_title + (" (log scale)" if log_x else ""), 52),
         y_title="Simulated cases",
     )
 
@@ -530,7 +484,7 @@ def cost_static(registry: pd.DataFrame | None = None, counts: pd.DataFrame | Non
         f"plan was donor-backed and predates the budget)."
     )
     frames = [used] + size_rows + [plan]
-    return _finish(
+    return finish(
         fig, frames, title=title,
         alt=(f"Stacked bar chart from the book's cost model: yearly cost in USD million of a camera "
              f"network over {horizon} years, split into capital, maintenance and operators' pay, "
@@ -661,7 +615,7 @@ def detection_static(registry: pd.DataFrame | None = None,
         f"making up {params['group_share']:.0%} of the faces. Reviewing every alert would take "
         f"about {_count(m['review_hours_per_day'])} operator hours a day."
     )
-    return _finish(
+    return finish(
         fig, [used, ev_rows], title=title,
         alt=(f"Horizontal bar chart on a log scale from the book's detection model: true alerts per "
              f"day against false alerts on two groups, with a slider over {len(cases)} base rates; "
@@ -740,7 +694,7 @@ def precision_curve(registry: pd.DataFrame | None = None, evidence: pd.DataFrame
                           "precision_affected_high": np.asarray(m_lo["precision_affected"]),
                           "precision_reference": np.asarray(mid["precision_reference"])})
     table = table.map(lambda v: float(f"{v:.3g}"))
-    return _finish(
+    return finish(
         fig, [used, ev_rows], title=title,
         alt=("Log-log line chart from the book's detection model: the share of alerts that are true "
              "falls in step with the number of watchlisted people passing per day, and is lower "
@@ -808,7 +762,7 @@ def cost_dashboard_chart(params: Mapping[str, Any] | None = None,
                              hovertemplate=f"year %{{x}}: {name.lower()} USD %{{y:,.1f}}M<extra></extra>"))
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_xaxes(tickvals=list(sched["year"]))
-    return _finish(
+    return finish(
         fig, [used], title=COST_DASHBOARD_TITLE,
         alt="Stacked bar chart from the book's cost model: yearly cost of the network you set, "
             "split into capital, maintenance and operators' pay.",
@@ -860,7 +814,7 @@ def detection_dashboard_chart(params: Mapping[str, Any] | None = None,
     fig.update_xaxes(type="log")
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=12))
     fig.update_layout(showlegend=False, bargap=0.35, margin=dict(l=220, r=30))
-    return _finish(
+    return finish(
         fig, [used], title=DETECTION_DASHBOARD_TITLE,
         alt="Horizontal bar chart on a log scale from the book's detection model: true alerts and "
             "false alerts on two groups per day for the settings you chose.",

@@ -42,7 +42,8 @@ from ..models import assumptions as reg
 from ..models import cost, power, rights
 from ..models import uncertainty as unc
 from .governance import LEVEL_STYLE
-from .theme import DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload
+from .theme import (DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload,
+                    wrap)
 
 MILLION = 1e6
 HOURS_PER_DAY = power.HOURS_PER_DAY
@@ -849,7 +850,7 @@ def frontier_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | N
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log")
     fig.update_layout(margin=dict(l=100, r=30))
-    tal, tgt, p21 = found["taliban"], found["targeted"], found["plan2021"]
+    tal = found["taliban"]
     tal_rec, tal_cost = result(res, "taliban", "cameras_recording"), result(res, "taliban", "tco_usd")
     ratio = per_dollar["ratio"]
     title = (f"Batteries buy recording more cheaply than cameras: the plan as reported, "
@@ -969,7 +970,7 @@ def drivers_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | No
     still = full[full["relative_swing"] <= 1e-9]
     table = moving.head(int(top)).reset_index(drop=True)
     labels = [f"{r.label} ({r.basis})" for r in table.itertuples()]
-    labels = [_wrap(lbl, 28) for lbl in labels]
+    labels = [wrap(lbl, 28) for lbl in labels]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=("Total cost (USD million)", "Cameras recording"))
     scale = {"tco_usd": 1 / MILLION, "cameras_recording": 1.0}
@@ -1040,19 +1041,6 @@ def drivers_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | No
     )
 
 
-def _wrap(text: str, width: int) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}".strip()
-    if line:
-        lines.append(line)
-    return "<br>".join(lines)
-
-
 # ---------------------------------------------------------------------------------------
 # 3. Rights-risk profiles under each scenario's safeguards
 # ---------------------------------------------------------------------------------------
@@ -1086,7 +1074,7 @@ def risk_profiles_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFram
         require_columns(frame, cols, f"risk_profiles_chart ({what})")
     found = scenarios(counts, budgets, claims, registry)
     table = risk_profile_table(found)
-    ylabels = [_wrap(f"{SHORT_NAMES.get(r.scenario, r.name)}: {r.setting}", 26)
+    ylabels = [wrap(f"{SHORT_NAMES.get(r.scenario, r.name)}: {r.setting}", 26)
                for r in table.itertuples()]
     fig = go.Figure()
     for level in rights.LEVELS:
