@@ -42,6 +42,14 @@ def test_plotly_js_is_served_by_the_site_once(built_book):
 
 
 @pytest.mark.build
+def test_no_page_embeds_widget_state(built_book):
+    # The book loads no widget JavaScript, so executed widgets' state would be dead weight.
+    heavy = [p.name for p in built_book["html"].rglob("*.html")
+             if "application/vnd.jupyter.widget-state+json" in p.read_text(encoding="utf-8")]
+    assert not heavy
+
+
+@pytest.mark.build
 def test_data_appendix_lists_every_dataset(built_book, repo):
     import json
 

@@ -93,6 +93,16 @@ def remove_solution_cells(app: Sphinx, doctree) -> None:
             node.parent.remove(node)
 
 
+def drop_widget_state(app: Sphinx, doctree) -> None:
+    """Do not embed the executed widgets' state in the page (about 90 KB on a dashboard page).
+
+    The book loads no widget JavaScript and removes widget outputs (each dashboard has a
+    static chart twin), so the state would be dead weight in every reader's download.
+    """
+    metadata = getattr(app.env, "nb_metadata", {}).get(app.env.docname, {})
+    metadata.get("js_files", {}).pop("ipywidgets_state", None)
+
+
 def student_downloads(outdir: Path, srcdir: Path) -> None:
     """Exercise pages offer the student copy for download: no solutions, no hidden checks."""
     for source in sorted((srcdir / "exercises").glob("*.md")):
@@ -237,6 +247,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("kabul_hide_solutions", False, "env", [bool])
     app.connect("config-inited", configure_solutions)
     app.connect("doctree-read", remove_solution_cells)
+    app.connect("doctree-read", drop_widget_state)
     app.connect("builder-inited", check_plotly_bundle)
     app.connect("builder-inited", generate_appendix)
     app.connect("html-page-context", add_page_assets)
