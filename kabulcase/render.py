@@ -11,7 +11,7 @@ each figure also carries a ``text/html`` version made here:
 * a ``<figure>`` labelled by the chart's alt text and described by its long
   description, with the plotted data as a table in a ``<details>`` section.
 
-With ``KABULCASE_STATIC=1`` as well, a vector PDF and a PNG are added for the PDF book.
+With ``KABULCASE_STATIC=1`` as well, a vector PDF is added for the PDF book.
 """
 
 from __future__ import annotations
@@ -81,17 +81,38 @@ class BookHtmlRenderer(MimetypeRenderer):
         return {"text/html": figure_html(fig_dict)}
 
 
+def _start_kaleido() -> None:
+    """One kaleido browser per kernel: without it, every chart starts its own chromium."""
+    import atexit
+
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)
+    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+
+
 class BookStaticRenderer(MimetypeRenderer):
-    """Adds a vector PDF and a PNG (through kaleido and Debian's chromium) for print."""
+    """Adds a vector PDF (through kaleido and Debian's chromium) for print.
+
+    The LaTeX builder prefers ``application/pdf`` to every other image type, so no
+    bitmap is made.
+    """
+
+    started = False
 
     def to_mimebundle(self, fig_dict):
+        import kaleido
+
+        if not BookStaticRenderer.started:
+            _start_kaleido()
+            BookStaticRenderer.started = True
         # Keep the figure's own height: the legend and source note are placed for it.
         height = (fig_dict.get("layout") or {}).get("height") or 560
-        opts = dict(width=900, height=height, validate=False)
-        pdf = pio.to_image(fig_dict, format="pdf", **opts)
-        png = pio.to_image(fig_dict, format="png", scale=2, **opts)
-        return {"application/pdf": base64.b64encode(pdf).decode(),
-                "image/png": base64.b64encode(png).decode()}
+        # kaleido directly, not plotly.io.to_image: that passes launch options that a
+        # running server ignores with a warning, which would print under every chart.
+        pdf = kaleido.calc_fig_sync(
+            fig_dict, opts=dict(format="pdf", width=900, height=height, scale=1))
+        return {"application/pdf": base64.b64encode(pdf).decode()}
 
 
 def register(environ=os.environ) -> str:
