@@ -3,15 +3,9 @@ answers, against expectations worked out here from the CSV files with the csv mo
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,27 +14,25 @@ import pytest
 from kabulcase import checks
 from kabulcase.checks import CheckResult, check, self_check_text
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex01-the-case.md"
+from support import (DATA, EXERCISES, REPO, assert_check_survives, assert_model_answers_pass,
+                     copy_of_data, csv_rows, edit_csv, endless_loop_result, graded_row,
+                     hidden_result, numbers_typed_from_data, odd_answers, printed_with_data, quiet,
+                     type_name, written)
 
-
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+EXERCISE = EXERCISES / "ex01-the-case.md"
 
 
 def kabul(date):
-    [row] = [r for r in rows("camera_counts") if r["city"] == "Kabul" and r["date"] == date]
+    [row] = [r for r in csv_rows("camera_counts") if r["city"] == "Kabul" and r["date"] == date]
     return row
 
 
 # Independent expectations, from the CSV files.
-STATUS = Counter(r["status"] for r in rows("claims"))
-N_CLAIMS = len(rows("claims"))
+STATUS = Counter(r["status"] for r in csv_rows("claims"))
+N_CLAIMS = len(csv_rows("claims"))
 SOURCES_2023 = kabul("2023-08")["source_id"].split(";")
 GROWTH = float(kabul("2023-08")["cameras"]) / float(kabul("2021")["cameras"])
-DOUBTFUL = sorted(r["claim_id"] for r in rows("claims")
+DOUBTFUL = sorted(r["claim_id"] for r in csv_rows("claims")
                   if r["claimant_type"] == "taliban_official"
                   and r["status"] in ("unverified_claim", "disputed"))
 
@@ -50,21 +42,11 @@ def _year(d):  # "2014-06" -> (2014, 6); "2021" -> (2021, 1): the start of the p
     return (int(parts[0]), int(parts[1]) if len(parts) > 1 else 1)
 
 
-KABUL = [r for r in rows("camera_counts") if r["city"] == "Kabul"]
+KABUL = [r for r in csv_rows("camera_counts") if r["city"] == "Kabul"]
 BEFORE = [float(r["cameras"]) for r in KABUL if _year(r["date"]) < (2021, 8)]
 AFTER = [float(r["cameras"]) for r in KABUL if _year(r["date"]) > (2021, 8)]
 FACTORS = sorted(a / b for b in BEFORE for a in AFTER)
 LOW, HIGH = FACTORS[0], FACTORS[-1]
-
-
-def flat(r: CheckResult) -> CheckResult:
-    """The result with its message's line wrapping undone, so phrases can be searched."""
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 def claims_df():
@@ -84,7 +66,7 @@ def test_independent_expectations_are_what_the_checks_expect():
     # The data behind the exercise are what the exercise assumes: two counts before the
     # takeover, several after, and both kinds of doubtful Taliban claim.
     assert len(BEFORE) == 2 and len(AFTER) >= 3
-    statuses = {r["status"] for r in rows("claims") if r["claim_id"] in DOUBTFUL}
+    statuses = {r["status"] for r in csv_rows("claims") if r["claim_id"] in DOUBTFUL}
     assert statuses == {"unverified_claim", "disputed"}
 
 
@@ -218,8 +200,7 @@ def test_q2b_hidden_check_tries_other_pairs():
     hard_coded = lambda counts, start, end: GROWTH  # noqa: E731  right once, wrong elsewhere
     with pytest.raises(AssertionError, match=r"not the later count\s+divided"):
         checks.assert_hidden("ex01.q2b", {"growth_factor": hard_coded})
-    rows_ = checks.grade_namespace("ex01", {"growth_2023": GROWTH, "growth_factor": hard_coded})
-    [q2b] = [r for r in rows_ if r["key"] == "ex01.q2b"]
+    q2b = graded_row("ex01", {"growth_2023": GROWTH, "growth_factor": hard_coded}, "ex01.q2b")
     assert (q2b["score"], q2b["max_score"]) == (1, 2)  # public check 1 of 1, hidden 0 of 1
 
 
@@ -230,21 +211,12 @@ def test_q2b_hidden_check_tries_other_pairs():
     (None, "not answered yet"),
 ])
 def test_q2b_hidden_check_never_raises_on_bad_functions(fn, words):
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex01.q2b"], {"growth_factor": fn}))
+    r = hidden_result("ex01.q2b", "growth_factor", fn)
     assert r.score == 0 and words in r.message
 
 
 def test_q2b_hidden_check_stops_an_endless_loop(monkeypatch):
-    monkeypatch.setattr(checks.core, "CALL_TIME_LIMIT", 1)
-
-    def forever(counts, start, end):
-        while True:
-            try:
-                pass
-            except Exception:  # a learner's broad except must not swallow the time limit
-                pass
-
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex01.q2b"], {"growth_factor": forever}))
+    r = endless_loop_result(monkeypatch, "ex01.q2b", "growth_factor")
     assert r.score == 0 and "did not finish within 1 seconds" in r.message
 
 
@@ -262,17 +234,17 @@ def test_q3_accepts_list_series_rows_and_any_order():
 
 def test_q3_partial_answers():
     unverified_only = [c for c in DOUBTFUL
-                       if next(r for r in rows("claims") if r["claim_id"] == c)["status"] == "unverified_claim"]
+                       if next(r for r in csv_rows("claims") if r["claim_id"] == c)["status"] == "unverified_claim"]
     r = quiet("ex01.q3", unverified_only)
     assert r.score == 1 and "also asks for disputed" in r.message
-    statement = next(r["claim_id"] for r in rows("claims")
+    statement = next(r["claim_id"] for r in csv_rows("claims")
                      if r["claimant_type"] == "taliban_official" and r["status"] == "official_statement")
     r = quiet("ex01.q3", DOUBTFUL + [statement])
     assert r.score == 1 and f"{statement} is a claim by a taliban_official with status official_statement" in r.message
 
 
 def test_q3_wrong_answer():
-    analysts = [r["claim_id"] for r in rows("claims") if r["claimant_type"] == "analyst"]
+    analysts = [r["claim_id"] for r in csv_rows("claims") if r["claimant_type"] == "analyst"]
     r = quiet("ex01.q3", analysts)
     assert r.score == 0 and "claim(s) are missing" in r.message
     for c in DOUBTFUL:  # the message names what is wrong, not the ids that are missing
@@ -324,16 +296,10 @@ def test_q4a_malformed(answer, words):
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
-       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
-       np.ones((2, 2, 2)), pd.Series([None, None])]
-
-
 @pytest.mark.parametrize("key", sorted(checks.QUESTIONS))
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
+    assert_check_survives(key, answer)
 
 
 def test_unknown_key_is_a_sentence_not_an_error():
@@ -372,7 +338,7 @@ because someone paid for them. """ + "More detail on the sources and their incen
 
 def test_self_check_placeholder_and_empty_show_the_rubric(capsys):
     for text in ("\nWrite your answer here.\n", "", None, ...):
-        r = flat(self_check_text("ex01.q5", text, quiet=True))
+        r = written("ex01.q5", text)
         assert not r.passed and "not answered yet" in r.message
         assert checks.RUBRICS["ex01.q5"].criteria[0] in r.message
     self_check_text("ex01.q5", None)
@@ -380,7 +346,7 @@ def test_self_check_placeholder_and_empty_show_the_rubric(capsys):
 
 
 def test_self_check_reports_only_objective_facts():
-    r = flat(self_check_text("ex01.q5", GOOD_NOTE, quiet=True))
+    r = written("ex01.q5", GOOD_NOTE)
     assert r.passed, r.message
     d = r.details
     assert "62,000" in d["numbers"] and "2023" not in d["numbers"]  # a year is not evidence
@@ -389,7 +355,7 @@ def test_self_check_reports_only_objective_facts():
     # Never a verdict on opinion: the opposite conclusion, equally sourced, passes the same.
     opposite = GOOD_NOTE.replace("would change its", "would not change its").replace(
         "The ministry gains", "The ministry may well be right, and gains")
-    r2 = flat(self_check_text("ex01.q5", opposite, quiet=True))
+    r2 = written("ex01.q5", opposite)
     assert r2.passed and r2.score == r.score == 0 and r2.max_score == 0
     for word in ("wrong", "incorrect", "disagree", "good argument", "bad argument"):
         assert word not in r.message.lower()
@@ -397,44 +363,28 @@ def test_self_check_reports_only_objective_facts():
 
 def test_self_check_flags_missing_evidence_and_length():
     bare = "I think the cameras are bad for Kabul and the Taliban should not build them in 2023. " * 3
-    r = flat(self_check_text("ex01.q5", bare, quiet=True))
+    r = written("ex01.q5", bare)
     assert not r.passed
     assert "[ ] Cites a number: none found" in r.message and "[ ] Cites a source: none found" in r.message
     assert "too short" in r.message and r.details["numbers"] == []
     long_text = GOOD_NOTE * 3
-    assert "trim it" in flat(self_check_text("ex01.q5", long_text, quiet=True)).message
+    assert "trim it" in written("ex01.q5", long_text).message
     # A source id inside another word is not a citation.
-    assert flat(self_check_text("ex01.q4b", "see xkhaama-2023-08-31x", quiet=True)).details["sources"] == []
+    assert written("ex01.q4b", "see xkhaama-2023-08-31x").details["sources"] == []
 
 
 @pytest.mark.parametrize("text", [123, ["a list"], {"k": "v"}])
 def test_self_check_wrong_type(text):
-    r = flat(self_check_text("ex01.q4b", text, quiet=True))
+    r = written("ex01.q4b", text)
     assert not r.passed and "should be text in quotes" in r.message
 
 
 def test_self_check_unknown_key():
-    assert "no written question" in flat(self_check_text("ex01.q9", "text", quiet=True)).message
-
-
-def _model_answers() -> dict[str, str]:
-    """The model answers of the written questions, from the {solution} directives in the
-    exercise source, with each glued number replaced by a sample number."""
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex01-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        quoted = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-        found[label] = quoted
-    return found
+    assert "no written question" in written("ex01.q9", "text").message
 
 
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    assert set(models) == {"ex01-q4", "ex01-q5"}
-    for label, key in (("ex01-q4", "ex01.q4b"), ("ex01-q5", "ex01.q5")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
+    assert_model_answers_pass(EXERCISE, {"ex01-q4": "ex01.q4b", "ex01-q5": "ex01.q5"})
 
 
 # --------------------------------------------------------------------------- grader hooks
@@ -452,32 +402,17 @@ def test_grade_namespace_scores_every_question_and_reports_missing_variables():
 
 def test_expected_values_follow_the_data(tmp_path):
     """Change the data and the checks change with them: nothing is typed in the checks."""
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    path = copy / "claims.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        table = list(csv.reader(fh))
-    header = table[0]
-    status = header.index("status")
-    first = next(i for i, r in enumerate(table) if i and r[status] == "official_statement")
-    table[first][status] = "disputed"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(table)
-    new = Counter(r[status] for r in table[1:])
-    code = (
-        "from kabulcase.checks import check\n"
-        f"print(check('ex01.q1', {dict(new)!r}, quiet=True).score,"
-        f" check('ex01.q1', {dict(STATUS)!r}, quiet=True).score)\n")
-    env = dict(os.environ, KABULCASE_DATA_DIR=str(copy))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    copy = copy_of_data(tmp_path)
+    table = edit_csv(copy, "claims", {"status": "official_statement"}, {"status": "disputed"},
+                     first_only=True)
+    new = Counter(r[table[0].index("status")] for r in table[1:])
+    out = printed_with_data(copy, "from kabulcase.checks import check\n"
+                                  f"print(check('ex01.q1', {dict(new)!r}, quiet=True).score,"
+                                  f" check('ex01.q1', {dict(STATUS)!r}, quiet=True).score)\n")
     assert out == ["2.0", "1.0"]  # the new counts are right; the old ones are now one status off
 
 
 @pytest.mark.parametrize("page", [EXERCISE, REPO / "book" / "instructor-guide.md"], ids=lambda p: p.name)
 def test_the_exercise_and_the_guide_type_no_number_from_data(page):
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(page.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(page)
     assert not offending, offending

@@ -5,37 +5,25 @@ kernel (instructor copy passes every check, student copy runs and says "not answ
 
 from __future__ import annotations
 
-import csv
 import math
-import os
-import re
-import shutil
 import statistics
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import checks
-from kabulcase import release as rel
-from kabulcase.checks import CheckResult, check, self_check_text
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex02-power.md"
+from support import (EXERCISES, assert_check_survives, assert_full_marks, assert_instructor_run,
+                     assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
+                     assert_questions, assert_student_run, assert_stubs, copy_of_data, csv_rows,
+                     edit_csv, endless_loop_result, graded_row, hidden_result,
+                     numbers_typed_from_data, odd_answers, printed_with_data, quiet, read_copy,
+                     released_fixture, type_name, written)
+
+EXERCISE = EXERCISES / "ex02-power.md"
 KEYS = ["ex02.q1a", "ex02.q1b", "ex02.q2a", "ex02.q2b", "ex02.q3a", "ex02.q3b", "ex02.q3c"]
 WRITTEN = ["ex02.q3d", "ex02.q4"]
-
-
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def num(x):
@@ -44,7 +32,7 @@ def num(x):
 
 # --------------------------------------------------------------------------- independent expectations
 
-ACCESS = rows("electricity_access")
+ACCESS = csv_rows("electricity_access")
 
 
 def access_value(series, year, geography="Afghanistan"):
@@ -74,7 +62,7 @@ def gap_range(year, use_ranges=True, national=True):
 GAP_2017 = gap_range(2017)
 MIDPOINT_GAP_2017 = gap_range(2017, use_ranges=False)
 
-SUPPLY = rows("kabul_supply_hours")
+SUPPLY = csv_rows("kabul_supply_hours")
 MIDS = [(float(r["hours_low"]) + float(r["hours_high"])) / 2 for r in SUPPLY]
 TYPES = sorted({r["report_type"] for r in SUPPLY})
 HOURS_BY_TYPE = {
@@ -88,7 +76,7 @@ TYPICAL = {"low": min(float(r["hours_low"]) for r in SUPPLY), "median": statisti
            "high": max(float(r["hours_high"]) for r in SUPPLY)}
 
 DAY, TARGET = 24.0, 0.9
-REGISTRY = {r["name"]: r for r in rows("model_assumptions") if r["model"] == "power"}
+REGISTRY = {r["name"]: r for r in csv_rows("model_assumptions") if r["model"] == "power"}
 
 
 def a(name, end):
@@ -113,17 +101,8 @@ BATTERY_MEDIAN = battery(TYPICAL["median"])
 COSTS = {s: {c: cost(battery(TYPICAL[s]), c) for c in ("low", "central", "high")}
          for s in ("low", "median", "high")}
 WORST = min(DAY, TYPICAL["low"] + BATTERY_MEDIAN) / DAY
-[N_CAMS] = [float(r["cameras"]) for r in rows("camera_counts")
+[N_CAMS] = [float(r["cameras"]) for r in csv_rows("camera_counts")
             if r["city"] == "Kabul" and r["date"] == "2023-08"]
-
-
-def flat(r: CheckResult) -> CheckResult:
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 def cost_frame(values=COSTS):
@@ -247,8 +226,7 @@ def test_q1b_hidden_check_tries_other_years():
     hard_coded = lambda access, year: GAP_2017  # noqa: E731  right once, wrong elsewhere
     with pytest.raises(AssertionError, match=r"not the smallest and largest\s+gap"):
         checks.assert_hidden("ex02.q1b", {"gap_range": hard_coded})
-    rows_ = checks.grade_namespace("ex02", {"gap_2017": GAP_2017, "gap_range": hard_coded})
-    [q1b] = [r for r in rows_ if r["key"] == "ex02.q1b"]
+    q1b = graded_row("ex02", {"gap_2017": GAP_2017, "gap_range": hard_coded}, "ex02.q1b")
     assert (q1b["score"], q1b["max_score"]) == (2, 3)  # public 2 of 2, hidden 0 of 1
 
 
@@ -260,23 +238,14 @@ def test_q1b_hidden_check_tries_other_years():
     (None, "not answered yet"),
 ])
 def test_q1b_hidden_check_never_raises_on_bad_functions(fn, words):
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex02.q1b"], {"gap_range": fn}))
+    r = hidden_result("ex02.q1b", "gap_range", fn)
     assert r.score == 0 and words in r.message, r.message
 
 
-def test_hidden_checks_stop_an_endless_loop(monkeypatch):
-    monkeypatch.setattr(checks.core, "CALL_TIME_LIMIT", 1)
-
-    def forever(*args):
-        while True:
-            try:
-                pass
-            except Exception:
-                pass
-
-    for key, var in (("ex02.q1b", "gap_range"), ("ex02.q3a", "battery_needed")):
-        [r] = map(flat, checks._hidden_results(checks.QUESTIONS[key], {var: forever}))
-        assert r.score == 0 and "did not finish within 1 seconds" in r.message
+@pytest.mark.parametrize("key, name", [("ex02.q1b", "gap_range"), ("ex02.q3a", "battery_needed")])
+def test_hidden_checks_stop_an_endless_loop(monkeypatch, key, name):
+    r = endless_loop_result(monkeypatch, key, name)
+    assert r.score == 0 and "did not finish within 1 seconds" in r.message
 
 
 # --------------------------------------------------------------------------- q2a
@@ -377,8 +346,8 @@ def test_q3a_hidden_check_needs_both_arguments_and_no_negative_battery():
     with pytest.raises(AssertionError, match=r"cannot\s+bridge a\s+negative"):
         checks.assert_hidden("ex02.q3a", {"battery_needed": negative})
     fixed_target = lambda s, t=TARGET: max(0.0, TARGET * 24 - s)  # noqa: E731  ignores target
-    [r] = checks._hidden_results(checks.QUESTIONS["ex02.q3a"], {"battery_needed": fixed_target})
-    assert r.score == 0 and "other inputs are right" in " ".join(r.message.split())
+    r = hidden_result("ex02.q3a", "battery_needed", fixed_target)
+    assert r.score == 0 and "other inputs are right" in r.message
 
 
 # --------------------------------------------------------------------------- q3b
@@ -432,51 +401,29 @@ def test_q3c_right_and_diagnosed():
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
-       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
-       np.ones((2, 2, 2)), pd.Series([None, None]), pd.DataFrame()]
-
-
 @pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
-    assert "Traceback" not in r.message
+    assert_check_survives(key, answer)
 
 
 def test_every_question_has_an_objective_and_time_and_the_keys_are_in_order():
-    qs = checks.questions("ex02")
-    assert [q.key for q in qs] == KEYS[:6] + ["ex02.q3c", "ex02.q3d", "ex02.q4"]
-    for q in qs:
-        assert re.match(r"P[1-6]", q.objective) and q.minutes > 0
+    assert_questions("ex02", KEYS[:6] + ["ex02.q3c", "ex02.q3d", "ex02.q4"], r"P[1-6]")
 
 
 # --------------------------------------------------------------------------- written answers
 
-def _model_answers() -> dict[str, str]:
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex02-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        found[label] = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-    return found
-
-
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    assert set(models) == {"ex02-q3", "ex02-q4"}
-    for label, key in (("ex02-q3", "ex02.q3d"), ("ex02-q4", "ex02.q4")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
+    assert_model_answers_pass(EXERCISE, {"ex02-q3": "ex02.q3d", "ex02-q4": "ex02.q4"})
 
 
-def test_self_check_placeholder_and_bare_answers():
-    for key in WRITTEN:
-        r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
-        assert not r.passed and "not answered yet" in r.message
-        assert checks.RUBRICS[key].criteria[0] in r.message
-    r = flat(self_check_text("ex02.q4", "Power is a problem in Kabul. " * 40, quiet=True))
+@pytest.mark.parametrize("key", WRITTEN)
+def test_self_check_placeholder(key):
+    assert_placeholder_not_answered(key)
+
+
+def test_self_check_bare_answer():
+    r = written("ex02.q4", "Power is a problem in Kabul. " * 40)
     assert not r.passed and "[ ] Cites a number" in r.message and "[ ] Cites a source" in r.message
 
 
@@ -485,110 +432,48 @@ def test_grade_namespace_scores_the_set():
           "hours_by_type": hours_frame(), "median_without_target": NO_TARGET,
           "battery_median": BATTERY_MEDIAN, "battery_needed": _good_battery,
           "cost_table": cost_frame(), "worst_day_share": WORST}
-    rows_ = checks.grade_namespace("ex02", ns)
-    code = [r for r in rows_ if r["kind"] == "code"]
-    assert all(r["passed"] for r in code), [r["message"] for r in code if not r["passed"]]
-    assert sum(r["score"] for r in code) == sum(r["max_score"] for r in code) == 12
-    assert {r["key"] for r in rows_ if r["kind"] == "written"} == set(WRITTEN)
+    assert_full_marks("ex02", ns, 12, WRITTEN)
 
 
 def test_expected_values_follow_the_data(tmp_path):
     """Change a supply report and the checks change with it: nothing is typed in them."""
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    path = copy / "kabul_supply_hours.csv"
-    table = list(csv.reader(open(path, newline="", encoding="utf-8")))
-    header = table[0]
-    kind, low, high = header.index("report_type"), header.index("hours_low"), header.index("hours_high")
-    first = next(i for i, r in enumerate(table) if i and r[kind] == "resident_report")
-    table[first][low], table[first][high] = "10", "12"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(table)
-    code = ("from kabulcase.checks import expected\n"
-            "print(expected('ex02.q2b'), expected('ex02.q3a'))\n")
-    env = dict(os.environ, KABULCASE_DATA_DIR=str(copy))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    copy = copy_of_data(tmp_path)
+    edit_csv(copy, "kabul_supply_hours", {"report_type": "resident_report"},
+             {"hours_low": "10", "hours_high": "12"}, first_only=True)
+    out = printed_with_data(copy, "from kabulcase.checks import expected\n"
+                                  "print(expected('ex02.q2b'), expected('ex02.q3a'))\n")
     assert [float(x) for x in out] != [NO_TARGET, BATTERY_MEDIAN]
 
 
 def test_the_exercise_types_no_number_from_data():
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(EXERCISE)
     assert not offending, offending
 
 
 # --------------------------------------------------------------------------- the notebook, released and run
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = EXERCISE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex02-q\d)", text)
-    assert labels == ["ex02-q1", "ex02-q2", "ex02-q3", "ex02-q4"]
-    assert len(re.findall(r"^\*\*Assesses\*\* P\d", text, re.M)) == 4
-    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 4
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for key in WRITTEN:
-        assert f'self_check_text("{key}"' in text
-    assert all(d == "dropdown" for d in re.findall(r"```\{solution\}[^\n]*\n:class: (\w+)", text))
+    assert_marked_up(EXERCISE, "P", 4, KEYS, WRITTEN)
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    out = tmp_path_factory.mktemp("release-ex02")
-    rel.release([EXERCISE], out)
-    return out
-
-
-def _text(nb) -> str:
-    return "\n".join(c.source for c in nb.cells)
+released = released_fixture(EXERCISE)
 
 
 def test_student_copy_leaks_no_solution(released):
-    nb = nbformat.read(released / "student" / "ex02-power.ipynb", as_version=4)
-    text = _text(nb)
+    nb = read_copy(released, "student", EXERCISE)
+    text = "\n".join(c.source for c in nb.cells)
     for needle in ("{solution}", "hidden-check", "assert_hidden", "glue(", "Solution to exercise",
                    "max(0.0, target", "fillna(like", "backup_cost_range(1, battery_needed",
                    "recording_share(typical[\"low\"], battery_median)", "Neither figure answers"):
         assert needle not in text, needle
-    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    assert len(stubs) == 7 and all("# your code here" in c.source for c in stubs)
+    assert_stubs(nb, 7)
     assert "def gap_range(access, year):" in text and "def battery_needed(" in text
     assert nb.metadata["kabulcase"]["exercise"] == "ex02"
 
 
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
-
-
 def test_instructor_notebook_executes_and_passes_every_check(released):
-    nb = nbformat.read(released / "instructor" / "ex02-power.ipynb", as_version=4)
-    seconds = run(nb)  # raises CellExecutionError on any error, hidden checks included
-    out = stdout(nb)
-    print(f"\n[exercises] ex02 instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    assert_instructor_run(read_copy(released, "instructor", EXERCISE), KEYS, "ex02")
 
 
 def test_student_notebook_runs_top_to_bottom_without_error(released):
-    nb = nbformat.read(released / "student" / "ex02-power.ipynb", as_version=4)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[exercises] ex02 student notebook ran in {seconds:.1f} s")
-    for key in KEYS + WRITTEN:
-        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code"
-                   for o in c.outputs)
+    assert_student_run(read_copy(released, "student", EXERCISE), KEYS + WRITTEN, "ex02")

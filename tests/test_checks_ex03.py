@@ -6,42 +6,30 @@ real kernel."""
 
 from __future__ import annotations
 
-import csv
 import math
-import os
-import re
-import shutil
-import subprocess
-import sys
-import time
 from collections import defaultdict
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import checks
-from kabulcase import release as rel
-from kabulcase.checks import CheckResult, check, self_check_text
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex03-threat.md"
+from support import (EXERCISES, assert_check_survives, assert_full_marks, assert_instructor_run,
+                     assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
+                     assert_questions, assert_student_run, assert_stubs, copy_of_data, csv_rows,
+                     edit_csv, endless_loop_result, graded_row, hidden_result,
+                     numbers_typed_from_data, odd_answers, printed_with_data, quiet, read_copy,
+                     released_fixture, type_name, written)
+
+EXERCISE = EXERCISES / "ex03-threat.md"
 KEYS = ["ex03.q1", "ex03.q2a", "ex03.q2b", "ex03.q2c", "ex03.q3", "ex03.q4a", "ex03.q4b", "ex03.q4c"]
 WRITTEN = ["ex03.q4d", "ex03.q5"]
 
 
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 # --------------------------------------------------------------------------- independent expectations
 
-STRENGTH = rows("iskp_strength")
+STRENGTH = csv_rows("iskp_strength")
 
 
 def unit_table(selection):
@@ -55,7 +43,7 @@ def unit_table(selection):
 
 BY_UNIT = unit_table(STRENGTH)
 
-ATTACKS = rows("kabul_attacks")
+ATTACKS = csv_rows("kabul_attacks")
 TOTAL = (sum(float(r["deaths_low"]) for r in ATTACKS), sum(float(r["deaths_high"]) for r in ATTACKS))
 
 
@@ -81,7 +69,7 @@ def some_ranks(bounds):
 SECOND = {k: [a for a, (lo, hi) in b.items() if lo <= 2 <= hi]
           for k, b in (("low", RANK_LOW), ("high", RANK_HIGH))}
 
-COUNTS = rows("attack_counts")
+COUNTS = csv_rows("attack_counts")
 by_series = defaultdict(list)
 for r in sorted(COUNTS, key=lambda r: r["period_start"]):
     by_series[r["series"]].append(float(r["value"]))
@@ -89,7 +77,7 @@ CHANGES = {s: v[-1] - v[0] for s, v in by_series.items() if len(v) >= 2}
 PCT_CHANGES = {s: 100 * (v[-1] - v[0]) / v[0] for s, v in by_series.items() if len(v) >= 2}
 SINGLE = sorted(s for s, v in by_series.items() if len(v) == 1)
 
-REG = {r["name"]: r for r in rows("model_assumptions") if r["model"] == "detection"}
+REG = {r["name"]: r for r in csv_rows("model_assumptions") if r["model"] == "detection"}
 
 
 def d(name, end="default"):
@@ -113,15 +101,6 @@ PRECISION = {c: detection(passing=d("watchlisted_passing_per_day", c))["precisio
 BEST = detection(passing=d("watchlist_size"))["precision"]
 AFFECTED = (detection(multiplier=d("fmr_multiplier", "low"))["affected_share"],
             detection(multiplier=d("fmr_multiplier", "high"))["affected_share"])
-
-
-def flat(r: CheckResult) -> CheckResult:
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 def frame(table, index_name):
@@ -216,8 +195,7 @@ def test_q1_hidden_check_tries_other_selections():
     hard_coded = lambda strength: whole  # noqa: E731  right on the whole table only
     with pytest.raises(AssertionError):
         checks.assert_hidden("ex03.q1", {"unit_ranges": hard_coded})
-    rows_ = checks.grade_namespace("ex03", {"by_unit": whole, "unit_ranges": hard_coded})
-    [q1] = [r for r in rows_ if r["key"] == "ex03.q1"]
+    q1 = graded_row("ex03", {"by_unit": whole, "unit_ranges": hard_coded}, "ex03.q1")
     assert (q1["score"], q1["max_score"]) == (2, 3)
 
 
@@ -226,21 +204,12 @@ def test_q1_hidden_check_tries_other_selections():
     (lambda s: 3, "should be a table"), ("unit", "should be a function"), (None, "not answered yet"),
 ])
 def test_q1_hidden_check_never_raises_on_bad_functions(fn, words):
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex03.q1"], {"unit_ranges": fn}))
+    r = hidden_result("ex03.q1", "unit_ranges", fn)
     assert r.score == 0 and words in r.message, r.message
 
 
 def test_q1_hidden_check_stops_an_endless_loop(monkeypatch):
-    monkeypatch.setattr(checks.core, "CALL_TIME_LIMIT", 1)
-
-    def forever(strength):
-        while True:
-            try:
-                pass
-            except Exception:
-                pass
-
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex03.q1"], {"unit_ranges": forever}))
+    r = endless_loop_result(monkeypatch, "ex03.q1", "unit_ranges")
     assert r.score == 0 and "did not finish within 1 seconds" in r.message
 
 
@@ -424,54 +393,32 @@ def test_q4b_and_q4c():
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
-       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
-       np.ones((2, 2, 2)), pd.Series([None, None]), pd.DataFrame()]
-
-
 @pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
-    assert "Traceback" not in r.message
+    assert_check_survives(key, answer)
 
 
 def test_every_question_has_an_objective_and_time_and_the_keys_are_in_order():
-    qs = checks.questions("ex03")
-    assert [q.key for q in qs] == KEYS + WRITTEN
-    for q in qs:
-        assert re.match(r"T[1-6]", q.objective) and q.minutes > 0
+    assert_questions("ex03", KEYS + WRITTEN, r"T[1-6]")
 
 
 # --------------------------------------------------------------------------- written answers
 
-def _model_answers() -> dict[str, str]:
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex03-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        found[label] = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-    return found
-
-
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    assert set(models) == {"ex03-q4", "ex03-q5"}
-    for label, key in (("ex03-q4", "ex03.q4d"), ("ex03-q5", "ex03.q5")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
-    assert {"c10", "c11"} <= set(flat(self_check_text("ex03.q5", models["ex03-q5"], quiet=True))
-                                 .details["claim_ids"])
+    models = assert_model_answers_pass(EXERCISE, {"ex03-q4": "ex03.q4d", "ex03-q5": "ex03.q5"})
+    assert {"c10", "c11"} <= set(written("ex03.q5", models["ex03-q5"]).details["claim_ids"])
 
 
-def test_self_check_placeholder_and_missing_claim_id():
-    for key in WRITTEN:
-        r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
-        assert not r.passed and "not answered yet" in r.message
+@pytest.mark.parametrize("key", WRITTEN)
+def test_self_check_placeholder(key):
+    assert_placeholder_not_answered(key)
+
+
+def test_self_check_missing_claim_id():
     text = ("Cameras help investigators after attacks: footage was useful in 29% of railway "
             "crimes (ashby-2017). ") * 12
-    r = flat(self_check_text("ex03.q5", text, quiet=True))
+    r = written("ex03.q5", text)
     assert not r.passed and "[ ] Names a claim id" in r.message
 
 
@@ -486,112 +433,51 @@ def test_grade_namespace_scores_the_set():
           "ranks": ranks, "second_deadliest": {"low": lo, "high": hi}, "changes": CHANGES,
           "precision_by_rate": PRECISION, "best_case_precision": BEST,
           "affected_share_range": AFFECTED}
-    rows_ = checks.grade_namespace("ex03", ns)
-    code = [r for r in rows_ if r["kind"] == "code"]
-    assert all(r["passed"] for r in code), [r["message"] for r in code if not r["passed"]]
-    assert sum(r["score"] for r in code) == sum(r["max_score"] for r in code) == 13
+    assert_full_marks("ex03", ns, 13, WRITTEN)
 
 
 def test_expected_values_follow_the_data(tmp_path):
     """Change a toll and an assumption, and the checks change with them."""
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-
-    def edit(name, match, column, new):
-        path = copy / f"{name}.csv"
-        table = list(csv.reader(open(path, newline="", encoding="utf-8")))
-        header = table[0]
-        for r in table[1:]:
-            if all(r[header.index(k)] == v for k, v in match.items()):
-                r[header.index(column)] = new
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh, lineterminator="\n").writerows(table)
-
-    edit("kabul_attacks", {"target_type": "hotel"}, "deaths_high", "500")
-    edit("model_assumptions", {"model": "detection", "name": "watchlisted_passing_per_day"},
-         "default", "10")
-    code = ("from kabulcase.checks import expected\n"
-            "print(expected('ex03.q2a')[1], expected('ex03.q4a')['default'])\n")
-    env = dict(os.environ, KABULCASE_DATA_DIR=str(copy))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    copy = copy_of_data(tmp_path)
+    edit_csv(copy, "kabul_attacks", {"target_type": "hotel"}, {"deaths_high": "500"})
+    edit_csv(copy, "model_assumptions", {"model": "detection", "name": "watchlisted_passing_per_day"},
+             {"default": "10"})
+    out = printed_with_data(copy, "from kabulcase.checks import expected\n"
+                                  "print(expected('ex03.q2a')[1], expected('ex03.q4a')['default'])\n")
     assert float(out[0]) != TOTAL[1] and float(out[1]) > PRECISION["default"]
 
 
 def test_the_exercise_types_no_number_from_data():
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(EXERCISE)
     assert not offending, offending
 
 
 # --------------------------------------------------------------------------- the notebook, released and run
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = EXERCISE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex03-q\d)", text)
-    assert labels == ["ex03-q1", "ex03-q2", "ex03-q3", "ex03-q4", "ex03-q5"]
-    assert len(re.findall(r"^\*\*Assesses\*\* T\d", text, re.M)) == 5
-    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 5
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for key in WRITTEN:
-        assert f'self_check_text("{key}"' in text
+    text = assert_marked_up(EXERCISE, "T", 5, KEYS, WRITTEN)
     assert "Content note" in text
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    out = tmp_path_factory.mktemp("release-ex03")
-    rel.release([EXERCISE], out)
-    return out
+released = released_fixture(EXERCISE)
 
 
 def test_student_copy_leaks_no_solution(released):
-    nb = nbformat.read(released / "student" / "ex03-threat.ipynb", as_version=4)
+    nb = read_copy(released, "student", EXERCISE)
     text = "\n".join(c.source for c in nb.cells)
     for needle in ("{solution}", "hidden-check", "assert_hidden", "glue(", "Solution to exercise",
                    'groupby("unit").agg', 'rank(ascending=False, method="min")',
                    "per_series.last() - per_series.first()", '["precision"]',
                    "affected_share_of_false_alerts\"]", "Claims c10 and c11 are the view"):
         assert needle not in text, needle
-    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    assert len(stubs) == 8 and all("# your code here" in c.source for c in stubs)
+    assert_stubs(nb, 8)
     assert "def unit_ranges(strength):" in text
     assert nb.metadata["kabulcase"]["exercise"] == "ex03"
 
 
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
-
-
 def test_instructor_notebook_executes_and_passes_every_check(released):
-    nb = nbformat.read(released / "instructor" / "ex03-threat.ipynb", as_version=4)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[exercises] ex03 instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    assert_instructor_run(read_copy(released, "instructor", EXERCISE), KEYS, "ex03")
 
 
 def test_student_notebook_runs_top_to_bottom_without_error(released):
-    nb = nbformat.read(released / "student" / "ex03-threat.ipynb", as_version=4)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[exercises] ex03 student notebook ran in {seconds:.1f} s")
-    for key in KEYS + WRITTEN:
-        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code"
-                   for o in c.outputs)
+    assert_student_run(read_copy(released, "student", EXERCISE), KEYS + WRITTEN, "ex03")

@@ -5,36 +5,27 @@ instructor and student notebooks run with a real kernel."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import math
-import re
-import time
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import checks, load
 from kabulcase import release as rel
-from kabulcase.checks import CheckResult, check, self_check_text
 from kabulcase.models import rights as rights_model
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex04-rights.md"
+from support import (EXERCISES, assert_check_survives, assert_full_marks, assert_instructor_run,
+                     assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
+                     assert_questions, assert_student_run, csv_rows, endless_loop_result, graded_row,
+                     hidden_result, numbers_typed_from_data, odd_answers, quiet,
+                     student_copy_without, type_name)
+
+EXERCISE = EXERCISES / "ex04-rights.md"
 KEYS = ["ex04.q1a", "ex04.q1b", "ex04.q2", "ex04.q3a", "ex04.q3b", "ex04.q4a", "ex04.q4b"]
 WRITTEN = ["ex04.q4c", "ex04.q5"]
 MONTH = 365.25 / 12
-
-
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def day(text):
@@ -47,7 +38,7 @@ def months(r):
 
 # --------------------------------------------------------------------------- independent expectations
 
-RIGHTS = rows("rights_counts")
+RIGHTS = csv_rows("rights_counts")
 AFJC = {(int(r["period_start"][:4]), r["measure"]): float(r["value"])
         for r in RIGHTS if r["series"] == "afjc_annual"}
 MAY = [r for r in RIGHTS if r["series"] == "afjc_may_to_may"]
@@ -75,20 +66,11 @@ LOWERED = {"retention_days": 1, "face_recognition": 3, "judicial_authorisation":
            "independent_oversight": 2, "published_audits": 2, "community_approval": 2}
 LEVEL_STEPS = {"retention_days": 2, "face_recognition": 5, "judicial_authorisation": 4,
                "independent_oversight": 2, "published_audits": 2, "community_approval": 2}
-PENNEY = next(r for r in rows("evidence_chilling") if r["study"].startswith("Penney"))
+PENNEY = next(r for r in csv_rows("evidence_chilling") if r["study"].startswith("Penney"))
 SHARE = float(PENNEY["value"]) / 100
 FACTOR_HIGH = rights_model.ASSUMPTIONS["chilling_range_factor"]["high"]  # the model's stated range
 PEOPLE = rights_model.PER_PEOPLE
 CHILL = (PEOPLE * SHARE / FACTOR_HIGH, PEOPLE * min(1.0, SHARE * FACTOR_HIGH))
-
-
-def flat(r: CheckResult) -> CheckResult:
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 def counts():
@@ -270,8 +252,7 @@ def test_q2_hidden_check_tries_other_rows():
     hard_coded = lambda rows_: fixed_answer  # noqa: E731  right once, wrong elsewhere
     with pytest.raises(AssertionError, match="not rows of the table"):
         checks.assert_hidden("ex04.q2", {"add_rates": hard_coded})
-    rows_ = checks.grade_namespace("ex04", {"un_rates": fixed_answer, "add_rates": hard_coded})
-    [q2] = [r for r in rows_ if r["key"] == "ex04.q2"]
+    q2 = graded_row("ex04", {"un_rates": fixed_answer, "add_rates": hard_coded}, "ex04.q2")
     assert (q2["score"], q2["max_score"]) == (2, 3)  # public 2 of 2, hidden 0 of 1
 
 
@@ -282,21 +263,12 @@ def test_q2_hidden_check_tries_other_rows():
     (42, "should be a function"),
 ])
 def test_q2_hidden_check_never_raises_on_bad_functions(fn, words):
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex04.q2"], {"add_rates": fn}))
+    r = hidden_result("ex04.q2", "add_rates", fn)
     assert r.score == 0 and words in r.message, r.message
 
 
 def test_q2_hidden_check_stops_an_endless_loop(monkeypatch):
-    monkeypatch.setattr(checks.core, "CALL_TIME_LIMIT", 1)
-
-    def forever(rows_):
-        while True:
-            try:
-                pass
-            except Exception:
-                pass
-
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex04.q2"], {"add_rates": forever}))
+    r = endless_loop_result(monkeypatch, "ex04.q2", "add_rates")
     assert r.score == 0 and "did not finish within 1 seconds" in r.message
 
 
@@ -420,23 +392,15 @@ def test_q4b_malformed(answer, words):
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
-       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
-       np.ones((2, 2, 2)), pd.Series([None, None]), pd.DataFrame()]
-
-
 @pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
+    assert_check_survives(key, answer)
 
 
 def test_every_question_has_an_objective_and_time():
-    found = checks.questions("ex04")
-    assert [q.key for q in found] == KEYS[:4] + ["ex04.q3b", "ex04.q4a", "ex04.q4b", "ex04.q4c", "ex04.q5"]
-    for q in found:
-        assert re.match(r"R[1-5]", q.objective) and q.minutes > 0
+    assert_questions("ex04", KEYS[:4] + ["ex04.q3b", "ex04.q4a", "ex04.q4b", "ex04.q4c", "ex04.q5"],
+                     r"R[1-5]")
 
 
 def test_grade_namespace_scores_every_question():
@@ -446,60 +410,30 @@ def test_grade_namespace_scores_every_question():
           "un_rates": good_add_rates(unama_df()), "add_rates": good_add_rates,
           "per_month": cpj_rates, "implied_days_held": DAYS_HELD, "lowered_by_lever": LOWERED,
           "chilling_ends": CHILL}
-    rows_ = checks.grade_namespace("ex04", ns)
-    code = [r for r in rows_ if r["kind"] == "code"]
-    assert all(r["score"] == r["max_score"] for r in code), [r["message"] for r in code]
-    assert sum(r["max_score"] for r in code) == 12
-    assert {r["key"] for r in rows_ if r["kind"] == "written"} == set(WRITTEN)
+    assert_full_marks("ex04", ns, 12, WRITTEN)
     assert c is not None
 
 
 # --------------------------------------------------------------------------- written answers
 
-def _model_answers() -> dict[str, str]:
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex04-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        found[label] = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-    return found
-
-
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    for label, key in (("ex04-q4", "ex04.q4c"), ("ex04-q5", "ex04.q5")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
+    assert_model_answers_pass(EXERCISE, {"ex04-q4": "ex04.q4c", "ex04-q5": "ex04.q5"})
 
 
-def test_written_placeholders_say_not_answered():
-    for key in WRITTEN:
-        r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
-        assert not r.passed and "not answered yet" in r.message
-        assert checks.RUBRICS[key].criteria[0] in r.message
+@pytest.mark.parametrize("key", WRITTEN)
+def test_written_placeholders_say_not_answered(key):
+    assert_placeholder_not_answered(key)
 
 
 def test_the_exercise_types_no_number_from_data():
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(EXERCISE)
     assert not offending, offending
 
 
 # --------------------------------------------------------------------------- the source and its releases
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = EXERCISE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex04-q\d)", text)
-    assert labels == ["ex04-q1", "ex04-q2", "ex04-q3", "ex04-q4", "ex04-q5"]
-    assert len(re.findall(r"^\*\*Assesses\*\* R\d", text, re.M)) == 5
-    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 5
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for key in WRITTEN:
-        assert f'self_check_text("{key}"' in text
-    assert all(d == "dropdown" for d in re.findall(r"```\{solution\}[^\n]*\n:class: (\w+)", text))
+    text = assert_marked_up(EXERCISE, "R", 5, KEYS, WRITTEN)
     assert "Content note" in text and "No exercise asks you to share personal" in text
 
 
@@ -508,41 +442,10 @@ SECRETS = ['afjc["year"] = afjc["period_start"].dt.year', 'out["per_month"] = ou
            "assert_hidden", "glue(", "{solution}", "Legality: not met on the public record"]
 
 
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
-
-
 def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
-    nb = rel.student_notebook(EXERCISE)
-    raw = nbformat.writes(nb)
-    for secret in SECRETS:
-        assert secret not in raw, secret
-    assert json.loads(raw)["metadata"]["kabulcase"]["exercise"] == "ex04"
-    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    assert len(stubs) == 7 and all("# your code here" in c.source for c in stubs)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[ex04] student notebook ran in {seconds:.1f} s")
-    for key in KEYS + WRITTEN:
-        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    nb = student_copy_without(EXERCISE, SECRETS, stubs=7)
+    assert_student_run(nb, KEYS + WRITTEN, "ex04")
 
 
 def test_instructor_notebook_executes_and_passes_every_check():
-    nb = rel.instructor_notebook(EXERCISE)
-    seconds = run(nb)  # raises CellExecutionError on any error, hidden checks included
-    out = stdout(nb)
-    print(f"\n[ex04] instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    assert_instructor_run(rel.instructor_notebook(EXERCISE), KEYS, "ex04")

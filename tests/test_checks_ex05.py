@@ -5,41 +5,30 @@ stated formula); and the instructor and student notebooks run with a real kernel
 
 from __future__ import annotations
 
-import csv
-import json
 import math
-import re
-import time
-from pathlib import Path
 
-import nbformat
-import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import checks, load
 from kabulcase import release as rel
-from kabulcase.checks import CheckResult, check, self_check_text
 from kabulcase.models import cost
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex05-money.md"
+from support import (EXERCISES, assert_check_survives, assert_full_marks, assert_instructor_run,
+                     assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
+                     assert_questions, assert_student_run, csv_rows, graded_row, hidden_result,
+                     numbers_typed_from_data, odd_answers, quiet, student_copy_without, type_name)
+
+EXERCISE = EXERCISES / "ex05-money.md"
 KEYS = ["ex05.q1a", "ex05.q1b", "ex05.q2", "ex05.q3a", "ex05.q3b", "ex05.q3c"]
 WRITTEN = ["ex05.q3d", "ex05.q4"]
 DATES = ("2021", "2023-08", "2025-02")
 CASES = ("low", "central", "high")
 
 
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 # --------------------------------------------------------------------------- independent expectations
 
-BUDGET = {r["item"]: r for r in rows("budgets")}
+BUDGET = {r["item"]: r for r in csv_rows("budgets")}
 
 
 def usd_million(item):
@@ -51,14 +40,14 @@ TOTAL, DEV = usd_million("budget_fy1401_total"), usd_million("budget_fy1401_deve
 PLAN = float(BUDGET["plan_2021_upgrade"]["amount"]) / 1e6
 SHARES = {"total": 100 * PLAN / TOTAL, "development": 100 * PLAN / DEV}
 
-COMPARATORS = rows("safe_city_comparators")
+COMPARATORS = csv_rows("safe_city_comparators")
 PER_CAMERA = sorted(((r["city"], float(r["cost_usd_million"]) * 1e6 / float(r["cameras"]))
                      for r in COMPARATORS if r["cameras"] and r["cost_usd_million"]),
                     key=lambda p: p[1])
 
-KABUL = {r["date"]: int(r["cameras"]) for r in rows("camera_counts") if r["city"] == "Kabul"}
-REGISTRY = {(r["model"], r["name"]): r for r in rows("model_assumptions")}
-UNIT = {r["cost_id"]: r for r in rows("unit_costs")}
+KABUL = {r["date"]: int(r["cameras"]) for r in csv_rows("camera_counts") if r["city"] == "Kabul"}
+REGISTRY = {(r["model"], r["name"]): r for r in csv_rows("model_assumptions")}
+UNIT = {r["cost_id"]: r for r in csv_rows("unit_costs")}
 UNIT_IDS = {"camera_usd": "camera-us-municipal", "network_usd": "network-assumption",
             "power_backup_usd": "power-backup-assumption", "seat_usd": "control-room-seat-assumption",
             "operator_salary_usd": "operator-salary-assumption",
@@ -123,15 +112,6 @@ def top(fn):
 
 TOP = (top(lambda n, **o: four_year(n, **{**{k: reg(k) for k in UNIT_IDS}, **o})),
        top(lambda n, **o: ten_year(n, **{**{k: reg(k) for k in UNIT_IDS}, **o})))
-
-
-def flat(r: CheckResult) -> CheckResult:
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 def comparators():
@@ -271,8 +251,7 @@ def test_q2_hidden_check_tries_other_tables():
     hard_coded = lambda table: fixed  # noqa: E731  right once, wrong elsewhere
     with pytest.raises(AssertionError):
         checks.assert_hidden("ex05.q2", {"all_in_per_camera": hard_coded})
-    rows_ = checks.grade_namespace("ex05", {"per_camera": fixed, "all_in_per_camera": hard_coded})
-    [q2] = [r for r in rows_ if r["key"] == "ex05.q2"]
+    q2 = graded_row("ex05", {"per_camera": fixed, "all_in_per_camera": hard_coded}, "ex05.q2")
     assert (q2["score"], q2["max_score"]) == (2, 3)
 
 
@@ -281,7 +260,7 @@ def test_q2_hidden_check_tries_other_tables():
     (lambda t: t, "no column(s) `usd_per_camera`"), ("f", "should be a function"),
 ])
 def test_q2_hidden_check_never_raises_on_bad_functions(fn, words):
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex05.q2"], {"all_in_per_camera": fn}))
+    r = hidden_result("ex05.q2", "all_in_per_camera", fn)
     assert r.score == 0 and words in r.message, r.message
 
 
@@ -358,81 +337,43 @@ def test_q3c_malformed(answer, words):
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
-       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
-       np.ones((2, 2, 2)), pd.Series([None, None]), pd.DataFrame()]
-
-
 @pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
+    assert_check_survives(key, answer)
 
 
 def test_every_question_has_an_objective_and_time():
-    found = checks.questions("ex05")
-    assert [q.key for q in found] == KEYS + ["ex05.q3d", "ex05.q4"]
-    for q in found:
-        assert re.match(r"M[1-6]", q.objective) and q.minutes > 0
+    assert_questions("ex05", KEYS + ["ex05.q3d", "ex05.q4"], r"M[1-6]")
 
 
 def test_grade_namespace_scores_every_question():
     ns = {"budget_usd_million": {"total": TOTAL, "development": DEV}, "plan_share_pct": SHARES,
           "per_camera": good_per_camera(comparators()), "all_in_per_camera": good_per_camera,
           "by_size": by_size_df(), "by_operators": OPS, "top_drivers": TOP}
-    rows_ = checks.grade_namespace("ex05", ns)
-    code = [r for r in rows_ if r["kind"] == "code"]
-    assert all(r["score"] == r["max_score"] for r in code), [r["message"] for r in code]
-    assert sum(r["max_score"] for r in code) == 11
-    assert {r["key"] for r in rows_ if r["kind"] == "written"} == set(WRITTEN)
+    assert_full_marks("ex05", ns, 11, WRITTEN)
 
 
 # --------------------------------------------------------------------------- written answers
 
-def _model_answers() -> dict[str, str]:
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex05-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        found[label] = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-    return found
-
-
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    for label, key in (("ex05-q3", "ex05.q3d"), ("ex05-q4", "ex05.q4")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
+    assert_model_answers_pass(EXERCISE, {"ex05-q3": "ex05.q3d", "ex05-q4": "ex05.q4"})
 
 
-def test_written_placeholders_say_not_answered():
-    for key in WRITTEN:
-        r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
-        assert not r.passed and "not answered yet" in r.message
+@pytest.mark.parametrize("key", WRITTEN)
+def test_written_placeholders_say_not_answered(key):
+    assert_placeholder_not_answered(key)
 
 
 def test_the_exercise_types_no_number_from_data():
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(EXERCISE)
     assert not offending, offending
 
 
 # --------------------------------------------------------------------------- the source and its releases
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = EXERCISE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex05-q\d)", text)
-    assert labels == ["ex05-q1", "ex05-q2", "ex05-q3", "ex05-q4"]
-    assert len(re.findall(r"^\*\*Assesses\*\* M\d", text, re.M)) == 4
-    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 4
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for key in WRITTEN:
-        assert f'self_check_text("{key}"' in text
-    assert all(d == "dropdown" for d in re.findall(r"```\{solution\}[^\n]*\n:class: (\w+)", text))
+    text = assert_marked_up(EXERCISE, "M", 4, KEYS, WRITTEN)
     assert "Content note" in text
 
 
@@ -442,41 +383,10 @@ SECRETS = ['in_usd = lines["amount"] / lines["fx_afn_per_usd"] / 1e6',
            "{solution}", "Three parties could pay"]
 
 
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
-
-
 def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
-    nb = rel.student_notebook(EXERCISE)
-    raw = nbformat.writes(nb)
-    for secret in SECRETS:
-        assert secret not in raw, secret
-    assert json.loads(raw)["metadata"]["kabulcase"]["exercise"] == "ex05"
-    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    assert len(stubs) == 6 and all("# your code here" in c.source for c in stubs)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[ex05] student notebook ran in {seconds:.1f} s")
-    for key in KEYS + WRITTEN:
-        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    nb = student_copy_without(EXERCISE, SECRETS, stubs=6)
+    assert_student_run(nb, KEYS + WRITTEN, "ex05")
 
 
 def test_instructor_notebook_executes_and_passes_every_check():
-    nb = rel.instructor_notebook(EXERCISE)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[ex05] instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    assert_instructor_run(rel.instructor_notebook(EXERCISE), KEYS, "ex05")

@@ -6,41 +6,31 @@ from its stated formula); and the instructor and student notebooks run with a re
 
 from __future__ import annotations
 
-import csv
-import json
 import math
-import re
-import time
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import checks
 from kabulcase import release as rel
-from kabulcase.checks import CheckResult, check, self_check_text
 from kabulcase.figures.models import BASE_RATES
 from kabulcase.models import cost
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex06-weighing-it-up.md"
+from support import (EXERCISES, assert_check_survives, assert_full_marks, assert_instructor_run,
+                     assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
+                     assert_questions, assert_student_run, csv_rows, graded_row, hidden_result,
+                     numbers_typed_from_data, odd_answers, quiet, student_copy_without, type_name)
+
+EXERCISE = EXERCISES / "ex06-weighing-it-up.md"
 KEYS = ["ex06.q1a", "ex06.q1b", "ex06.q2", "ex06.q3a", "ex06.q3b", "ex06.q3c", "ex06.q4a", "ex06.q4b"]
 WRITTEN = ["ex06.q3d", "ex06.q5"]
 DAY = 24.0
 
 
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 # --------------------------------------------------------------------------- independent expectations
 
-REGISTRY = {(r["model"], r["name"]): r for r in rows("model_assumptions")}
+REGISTRY = {(r["model"], r["name"]): r for r in csv_rows("model_assumptions")}
 
 
 def reg(model, name, end="default"):
@@ -48,7 +38,7 @@ def reg(model, name, end="default"):
 
 
 BASIS = {}
-for r in rows("model_assumptions"):
+for r in csv_rows("model_assumptions"):
     BASIS[r["basis"]] = BASIS.get(r["basis"], 0) + 1
 COST_RATIOS = {name: float(r["high"]) / float(r["low"]) for (model, name), r in REGISTRY.items()
                if model == "cost"}
@@ -56,8 +46,8 @@ WIDEST = max(COST_RATIOS, key=COST_RATIOS.get)
 WIDEST_SPREAD = max((name for (m, name) in REGISTRY if m == "cost"),
                     key=lambda n: reg("cost", n, "high") - reg("cost", n, "low"))
 
-KABUL = {r["date"]: float(r["cameras"]) for r in rows("camera_counts") if r["city"] == "Kabul"}
-PLAN_USD = float([r for r in rows("budgets") if r["item"] == "plan_2021_upgrade"][0]["amount_usd_million"]) * 1e6
+KABUL = {r["date"]: float(r["cameras"]) for r in csv_rows("camera_counts") if r["city"] == "Kabul"}
+PLAN_USD = float([r for r in csv_rows("budgets") if r["item"] == "plan_2021_upgrade"][0]["amount_usd_million"]) * 1e6
 INPUTS = {"taliban_cameras": KABUL["2023-08"], "targeted_cameras": KABUL["2014-06"],
           "plan2021_budget_usd": PLAN_USD}
 
@@ -122,15 +112,6 @@ PRECISION = {r: detection(passing=r)["precision"] for r in BASE_RATES}
 ALT = reg("detection", "fmr_multiplier_asian_african_american")
 AFFECTED_ALT = detection(multiplier=ALT)["affected_share"]
 AFFECTED_DEFAULT = detection()["affected_share"]
-
-
-def flat(r: CheckResult) -> CheckResult:
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 def test_independent_expectations_are_what_the_checks_expect():
@@ -262,8 +243,7 @@ def test_q3b_hidden_check_tries_other_supply_levels():
     fixed = ADV["median"]
     with pytest.raises(AssertionError):
         checks.assert_hidden("ex06.q3b", {"advantage": lambda s, **o: fixed})
-    rows_ = checks.grade_namespace("ex06", {"advantage_range": ADV, "advantage": lambda s, **o: fixed})
-    [q3b] = [r for r in rows_ if r["key"] == "ex06.q3b"]
+    q3b = graded_row("ex06", {"advantage_range": ADV, "advantage": lambda s, **o: fixed}, "ex06.q3b")
     assert (q3b["score"], q3b["max_score"]) == (1, 2)
 
 
@@ -272,7 +252,7 @@ def test_q3b_hidden_check_tries_other_supply_levels():
     (lambda s: "big", "should be a number"), ("f", "should be a function"),
 ])
 def test_q3b_hidden_check_never_raises_on_bad_functions(fn, words):
-    [r] = map(flat, checks._hidden_results(checks.QUESTIONS["ex06.q3b"], {"advantage": fn}))
+    r = hidden_result("ex06.q3b", "advantage", fn)
     assert r.score == 0 and words in r.message, r.message
 
 
@@ -340,82 +320,44 @@ def test_q4b_accepts_shares_and_percent_and_diagnoses():
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j,
-       pd.DataFrame(np.ones((2, 2)), columns=pd.MultiIndex.from_tuples([("a", "b"), ("c", "d")])),
-       np.ones((2, 2, 2)), pd.Series([None, None]), pd.DataFrame()]
-
-
 @pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
+    assert_check_survives(key, answer)
 
 
 def test_every_question_has_an_objective_and_time():
-    found = checks.questions("ex06")
-    assert [q.key for q in found] == ["ex06.q1a", "ex06.q1b", "ex06.q2", "ex06.q3a", "ex06.q3b",
-                                      "ex06.q3c", "ex06.q3d", "ex06.q4a", "ex06.q4b", "ex06.q5"]
-    for q in found:
-        assert re.match(r"W[1-5]", q.objective) and q.minutes > 0
+    assert_questions("ex06", ["ex06.q1a", "ex06.q1b", "ex06.q2", "ex06.q3a", "ex06.q3b", "ex06.q3c",
+                              "ex06.q3d", "ex06.q4a", "ex06.q4b", "ex06.q5"], r"W[1-5]")
 
 
 def test_grade_namespace_scores_every_question():
     ns = {"basis_counts": BASIS, "widest": WIDEST, "scenario_inputs": INPUTS, "per_recording": PER_REC,
           "advantage_range": ADV, "advantage": advantage, "worst_case": WORST_ADV,
           "precision_by_rate": PRECISION, "affected_share_alt": AFFECTED_ALT}
-    rows_ = checks.grade_namespace("ex06", ns)
-    code = [r for r in rows_ if r["kind"] == "code"]
-    assert all(r["score"] == r["max_score"] for r in code), [r["message"] for r in code]
-    assert sum(r["max_score"] for r in code) == 11
-    assert {r["key"] for r in rows_ if r["kind"] == "written"} == set(WRITTEN)
+    assert_full_marks("ex06", ns, 11, WRITTEN)
 
 
 # --------------------------------------------------------------------------- written answers
 
-def _model_answers() -> dict[str, str]:
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex06-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        found[label] = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-    return found
-
-
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    for label, key in (("ex06-q3", "ex06.q3d"), ("ex06-q5", "ex06.q5")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
+    assert_model_answers_pass(EXERCISE, {"ex06-q3": "ex06.q3d", "ex06-q5": "ex06.q5"})
 
 
-def test_written_placeholders_say_not_answered():
-    for key in WRITTEN:
-        r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
-        assert not r.passed and "not answered yet" in r.message
+@pytest.mark.parametrize("key", WRITTEN)
+def test_written_placeholders_say_not_answered(key):
+    assert_placeholder_not_answered(key)
 
 
 def test_the_exercise_types_no_number_from_data():
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(EXERCISE)
     assert not offending, offending
 
 
 # --------------------------------------------------------------------------- the source and its releases
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = EXERCISE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex06-q\d)", text)
-    assert labels == ["ex06-q1", "ex06-q2", "ex06-q3", "ex06-q4", "ex06-q5"]
-    assert len(re.findall(r"^\*\*Assesses\*\* W\d", text, re.M)) == 5
-    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 5
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for key in WRITTEN:
-        assert f'self_check_text("{key}"' in text
-    assert all(d == "dropdown" for d in re.findall(r"```\{solution\}[^\n]*\n:class: (\w+)", text))
+    text = assert_marked_up(EXERCISE, "W", 5, KEYS, WRITTEN)
     assert "Content note" in text
 
 
@@ -424,41 +366,10 @@ SECRETS = ['registry["basis"].value_counts()', 'cost_rows["ratio"] = cost_rows["
            "assert_hidden", "glue(", "{solution}", "I recommend a small network"]
 
 
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
-
-
 def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
-    nb = rel.student_notebook(EXERCISE)
-    raw = nbformat.writes(nb)
-    for secret in SECRETS:
-        assert secret not in raw, secret
-    assert json.loads(raw)["metadata"]["kabulcase"]["exercise"] == "ex06"
-    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    assert len(stubs) == 8 and all("# your code here" in c.source for c in stubs)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[ex06] student notebook ran in {seconds:.1f} s")
-    for key in KEYS + WRITTEN:
-        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    nb = student_copy_without(EXERCISE, SECRETS, stubs=8)
+    assert_student_run(nb, KEYS + WRITTEN, "ex06")
 
 
 def test_instructor_notebook_executes_and_passes_every_check():
-    nb = rel.instructor_notebook(EXERCISE)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[ex06] instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    assert_instructor_run(rel.instructor_notebook(EXERCISE), KEYS, "ex06")

@@ -8,15 +8,10 @@ risk scheme's rules (the working is in the comments), not copied from the checks
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import os
-import re
-import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -24,43 +19,32 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import checks
 from kabulcase import release as rel
-from kabulcase.checks import CheckResult, check, self_check_text
+from kabulcase.checks import CheckResult
 from kabulcase.models import rights
 from kabulcase.models.rights import Assessment, DataEvidence, ModelEvidence, Step
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-EXERCISE = REPO / "exercises" / "ex07-governance.md"
+from support import (DATA, EXERCISES, REPO, assert_check_survives, assert_instructor_run,
+                     assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
+                     assert_questions, assert_student_run, assert_stubs, copy_of_data, csv_rows,
+                     edit_csv, numbers_typed_from_data, odd_answers, printed_with_data, quiet,
+                     read_copy, released_fixture, type_name)
+
+EXERCISE = EXERCISES / "ex07-governance.md"
 KEYS = ["ex07.q1a", "ex07.q1b", "ex07.q2a", "ex07.q2b", "ex07.q3a", "ex07.q3b", "ex07.q4"]
 WRITTEN = ["ex07.q3c", "ex07.q5"]
 
 
-def rows(name):
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 def row(name, **where):
-    [found] = [r for r in rows(name) if all(r[k] == v for k, v in where.items())]
+    [found] = [r for r in csv_rows(name) if all(r[k] == v for k, v in where.items())]
     return found
-
-
-def flat(r: CheckResult) -> CheckResult:
-    r.message = " ".join(r.message.split())
-    return r
-
-
-def quiet(key, answer):
-    return flat(check(key, answer, quiet=True))
 
 
 # --------------------------------------------------------------------------- independent expectations
 
-REACH = rows("vendor_reach")
+REACH = csv_rows("vendor_reach")
 HUAWEI_COUNTRIES = {r["claim_type"]: float(r["value"]) for r in REACH
                     if r["supplier"] == "Huawei" and r["unit"] == "countries"}
 CLAIMED = float(row("vendor_reach", series="huawei_claim", measure="countries_claimed")["value"])
@@ -450,121 +434,52 @@ def test_capstone_survives_the_graders_fresh_import():
 
 # --------------------------------------------------------------------------- every check, odd input
 
-ODD = [object(), lambda: 1, (x for x in range(3)), {"a": [1, 2]}, b"bytes", 1j, True,
-       np.ones((2, 2, 2)), pd.Series([None, None]), float("nan")]
-
-
 @pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("answer", ODD, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("answer", odd_answers(), ids=type_name)
 def test_no_ex07_check_ever_raises(key, answer):
-    r = quiet(key, answer)
-    assert isinstance(r, CheckResult) and r.score == 0 and not r.passed and r.message
-    assert "Traceback" not in r.message
+    assert_check_survives(key, answer)
 
 
 def test_every_question_has_an_objective_and_time():
-    qs = checks.questions("ex07")
-    assert [q.key for q in qs] == ["ex07.q1a", "ex07.q1b", "ex07.q2a", "ex07.q2b", "ex07.q3a",
-                                   "ex07.q3b", "ex07.q3c", "ex07.q4", "ex07.q5"]
-    for q in qs:
-        assert re.match(r"G[1-5]", q.objective) and q.minutes > 0
+    assert_questions("ex07", ["ex07.q1a", "ex07.q1b", "ex07.q2a", "ex07.q2b", "ex07.q3a", "ex07.q3b",
+                              "ex07.q3c", "ex07.q4", "ex07.q5"], r"G[1-5]")
 
 
 def test_expected_values_follow_the_data(tmp_path):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    path = copy / "vendor_reach.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        table = list(csv.reader(fh))
-    header = table[0]
-    i = next(k for k, r in enumerate(table) if k and r[header.index("measure")] == "countries_claimed")
-    table[i][header.index("value")] = str(int(CLAIMED) * 2)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(table)
-    code = ("from kabulcase.checks import check\n"
-            f"print(check('ex07.q1b', {2 * RATIO!r}, quiet=True).score,"
-            f" check('ex07.q1b', {RATIO!r}, quiet=True).score)\n")
-    env = dict(os.environ, KABULCASE_DATA_DIR=str(copy))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    copy = copy_of_data(tmp_path)
+    edit_csv(copy, "vendor_reach", {"measure": "countries_claimed"}, {"value": str(int(CLAIMED) * 2)},
+             first_only=True)
+    out = printed_with_data(copy, "from kabulcase.checks import check\n"
+                                  f"print(check('ex07.q1b', {2 * RATIO!r}, quiet=True).score,"
+                                  f" check('ex07.q1b', {RATIO!r}, quiet=True).score)\n")
     assert out == ["1.0", "0.0"]
 
 
 # --------------------------------------------------------------------------- written answers
 
-def _model_answers() -> dict[str, str]:
-    text = EXERCISE.read_text(encoding="utf-8")
-    found = {}
-    for label, body in re.findall(r"```\{solution\} (ex07-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
-        quoted = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
-        if quoted:
-            found[label] = quoted
-    return found
-
-
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = _model_answers()
-    assert set(models) == {"ex07-q3", "ex07-q5"}
-    for label, key in (("ex07-q3", "ex07.q3c"), ("ex07-q5", "ex07.q5")):
-        r = flat(self_check_text(key, models[label], quiet=True))
-        assert r.passed, r.message
+    assert_model_answers_pass(EXERCISE, {"ex07-q3": "ex07.q3c", "ex07-q5": "ex07.q5"})
 
 
 @pytest.mark.parametrize("key", WRITTEN)
 def test_written_placeholders_show_the_rubric(key):
-    r = flat(self_check_text(key, "\nWrite your answer here.\n", quiet=True))
-    assert not r.passed and "not answered yet" in r.message
-    assert checks.RUBRICS[key].criteria[0] in r.message
+    assert_placeholder_not_answered(key)
 
 
 # --------------------------------------------------------------------------- the exercise page
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = EXERCISE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex07-q\d)", text)
-    assert labels == [f"ex07-q{i}" for i in range(1, 6)]
-    assert len(re.findall(r"^\*\*Assesses\*\* G\d", text, re.M)) == 5
-    assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 5
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for key in WRITTEN:
-        assert f'self_check_text("{key}"' in text
-    for directive in re.findall(r"```\{solution\}[^\n]*\n:class: (\w+)", text):
-        assert directive == "dropdown"
+    assert_marked_up(EXERCISE, "G", 5, KEYS, WRITTEN)
 
 
 def test_the_exercise_types_no_number_from_data():
-    from test_no_typed_numbers import data_numbers, typed_numbers
-    known = data_numbers()
-    offending = [(line, n) for line, n in typed_numbers(EXERCISE.read_text(encoding="utf-8"))
-                 if round(float(n.replace(",", "")), 6) in known]
+    offending = numbers_typed_from_data(EXERCISE)
     assert not offending, offending
 
 
 # --------------------------------------------------------------------------- notebooks, real kernel
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    out = tmp_path_factory.mktemp("release-ex07")
-    written = rel.release([EXERCISE], out)
-    assert sorted(p.relative_to(out).as_posix() for p in written) == [
-        "instructor/ex07-governance.ipynb", "student/ex07-governance.ipynb"]
-    return out
-
-
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
+released = released_fixture(EXERCISE)
 
 
 def test_student_copy_has_stubs_and_no_solution(released):
@@ -574,8 +489,7 @@ def test_student_copy_has_stubs_and_no_solution(released):
                    "strongest case against me"):
         assert needle not in raw, needle
     nb = nbformat.reads(raw, as_version=4)
-    stubs = [c for c in nb.cells if "answer" in c.metadata.get("tags", [])]
-    assert len(stubs) == 7 and all("# your code here" in c.source for c in stubs)
+    assert_stubs(nb, 7)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for key in KEYS:
         assert f'check("{key}"' in code
@@ -597,22 +511,9 @@ def test_student_downloads_leak_no_solution_line():
 
 
 def test_instructor_notebook_executes_and_passes_every_check(released):
-    nb = nbformat.read(released / "instructor" / "ex07-governance.ipynb", as_version=4)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[exercises] ex07 instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    out = assert_instructor_run(read_copy(released, "instructor", EXERCISE), KEYS, "ex07")
     assert "Your evidence table appears here" not in out  # the model answer verifies
 
 
 def test_student_notebook_runs_top_to_bottom_without_error(released):
-    nb = nbformat.read(released / "student" / "ex07-governance.ipynb", as_version=4)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[exercises] ex07 student notebook ran in {seconds:.1f} s")
-    for key in KEYS + WRITTEN:
-        assert re.search(rf"{re.escape(key)} \(.{{0,200}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code"
-                   for o in c.outputs)
+    assert_student_run(read_copy(released, "student", EXERCISE), KEYS + WRITTEN, "ex07")

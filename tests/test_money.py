@@ -6,9 +6,7 @@ copied from the builders' output.
 
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,14 +14,9 @@ from kabulcase import load
 from kabulcase.figures import money, theme
 from kabulcase.figures.theme import ChartDataError
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
+from support import REPO, bib_keys, cited_keys, csv_rows
+
 CHAPTER = REPO / "chapters" / "05-money.md"
-
-
-def rows(name: str) -> list[dict]:
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def number(text: str) -> float:
@@ -116,21 +109,21 @@ def test_titles_and_notes_fit_the_text_column(figures, name):
 
 def test_counts_chart_shows_every_count_labelled_with_claimant_and_claim_type(figures):
     fig = figures["camera_count_comparison"]
-    csv_rows = rows("camera_counts")
+    counts = csv_rows("camera_counts")
     plotted = [y for t in fig.data for y in t.y]
-    assert len(plotted) == len(csv_rows)
-    for r in csv_rows:
+    assert len(plotted) == len(counts)
+    for r in counts:
         # the claimant's first words appear in that row's label
         assert any(r["city"] in y and r["date"] in y and r["claimant"].split()[0] in y for y in plotted)
     official = [t for t in fig.data if "Official claim" in t.name]
-    n_official = sum(r["claim_type"] == "official_claim" for r in csv_rows)
+    n_official = sum(r["claim_type"] == "official_claim" for r in counts)
     assert sum(len(t.x) for t in official) == n_official
     assert all("claimed" in text for t in official for text in t.text)
 
 
 def test_counts_chart_marks_private_cameras_where_the_data_says_so(figures):
     fig = figures["camera_count_comparison"]
-    private = [r for r in rows("camera_counts") if r["includes_private"] == "true"]
+    private = [r for r in csv_rows("camera_counts") if r["includes_private"] == "true"]
     traces = [t for t in fig.data if "includes privately" in t.name.replace("<br>", " ")]
     assert sum(len(t.x) for t in traces) == len(private) > 0
 
@@ -140,7 +133,7 @@ def test_counts_chart_marks_private_cameras_where_the_data_says_so(figures):
 # ---------------------------------------------------------------------------------------
 
 def test_plan_shares_are_computed_from_the_budget_rows():
-    by_item = {r["item"]: r for r in rows("budgets")}
+    by_item = {r["item"]: r for r in csv_rows("budgets")}
     plan = number(by_item["plan_2021_upgrade"]["amount_usd_million"])
     total = number(by_item["budget_fy1401_total"]["amount_usd_million"])
     dev = number(by_item["budget_fy1401_development"]["amount_usd_million"])
@@ -153,13 +146,13 @@ def test_plan_shares_are_computed_from_the_budget_rows():
 
 def test_budget_chart_labels_book_arithmetic_and_the_rate(figures):
     fig = figures["plan_vs_budget"]
-    total = {r["item"]: r for r in rows("budgets")}["budget_fy1401_total"]
+    total = {r["item"]: r for r in csv_rows("budgets")}["budget_fy1401_total"]
     texts = " ".join(str(a.text) for a in fig.layout.annotations)
     assert "Book's arithmetic" in texts
     assert total["fx_afn_per_usd"] in texts and total["fx_date"] in texts
     derived = [t for t in fig.data if "converted by this book" in t.name]
     assert derived and all(t.marker.pattern.shape for t in derived)
-    n_derived = sum(r["basis"] == "derived" for r in rows("budgets"))
+    n_derived = sum(r["basis"] == "derived" for r in csv_rows("budgets"))
     assert sum(len(t.x) for t in derived) == n_derived
 
 
@@ -169,7 +162,7 @@ def test_budget_chart_labels_book_arithmetic_and_the_rate(figures):
 
 def test_cost_per_camera_draws_sourced_ranges_low_to_high(figures):
     fig = figures["cost_per_camera"]
-    ranges = [r for r in rows("unit_costs") if r["component"] == "camera" and r["low"] and r["high"]
+    ranges = [r for r in csv_rows("unit_costs") if r["component"] == "camera" and r["low"] and r["high"]
               and not r["unit"].endswith("all_in")]
     assert ranges, "the data should hold at least one per-camera range"
     traces = [t for t in fig.data if t.error_x is not None and t.error_x.arrayminus is not None]
@@ -183,7 +176,7 @@ def test_cost_per_camera_draws_sourced_ranges_low_to_high(figures):
 
 def test_cost_per_camera_says_which_values_are_derived(figures):
     fig = figures["cost_per_camera"]
-    projects = [r for r in rows("safe_city_comparators") if r["cameras"] and r["cost_usd_million"]]
+    projects = [r for r in csv_rows("safe_city_comparators") if r["cameras"] and r["cost_usd_million"]]
     derived = [t for t in fig.data if "derived by this book" in t.name.replace("<br>", " ")]
     assert len(derived) == 1 and len(derived[0].x) == len(projects)
     want = sorted(number(r["cost_usd_million"]) * 1e6 / number(r["cameras"]) for r in projects)
@@ -197,7 +190,7 @@ def test_cost_per_camera_says_which_values_are_derived(figures):
 def test_density_draws_kabul_as_ranges_over_population_estimates(figures):
     fig = figures["camera_density_chart"]
     groups: dict[tuple, list[float]] = {}
-    for r in rows("camera_density"):
+    for r in csv_rows("camera_density"):
         groups.setdefault((r["city"], r["year"], r["basis"]), []).append(number(r["cameras_per_1000"]))
     want = sorted((max(v), max(v) - min(v)) for v in groups.values() if len(v) > 1 and max(v) > min(v))
     traces = [t for t in fig.data if t.error_x is not None and t.error_x.arrayminus is not None]
@@ -214,20 +207,20 @@ def test_density_draws_kabul_as_ranges_over_population_estimates(figures):
 def test_outcomes_hatch_claims_and_keep_statistics_solid(figures):
     fig = figures["after_deployment"]
     claim_types = {"vendor_claim", "official_claim"}
-    csv_rows = rows("safe_city_outcomes")
-    n_claims = sum(r["claim_type"] in claim_types for r in csv_rows)
+    outcomes = csv_rows("safe_city_outcomes")
+    n_claims = sum(r["claim_type"] in claim_types for r in outcomes)
     hatched = [t for t in fig.data if t.marker.pattern.shape]
     solid = [t for t in fig.data if not t.marker.pattern.shape]
     assert sum(len(t.x) for t in hatched) == n_claims
-    assert sum(len(t.x) for t in solid) == len(csv_rows) - n_claims
+    assert sum(len(t.x) for t in solid) == len(outcomes) - n_claims
     assert all("claim" in text for t in hatched for text in t.text)
 
 
 def test_outcomes_restoration_share_is_labelled_as_derived(figures):
     fig = figures["after_deployment"]
-    restore = [r for r in rows("safe_city_outcomes") if r["measure"] == "cameras_needing_restoration"]
+    restore = [r for r in csv_rows("safe_city_outcomes") if r["measure"] == "cameras_needing_restoration"]
     for r in restore:
-        contracted = [c for c in rows("camera_counts") if c["city"] == r["city"]]
+        contracted = [c for c in csv_rows("camera_counts") if c["city"] == r["city"]]
         share = 100 * number(r["value"]) / number(sorted(contracted, key=lambda c: c["date"])[0]["cameras"])
         found = [(x, text) for t in fig.data for x, text in zip(t.x, t.text) if x == pytest.approx(share)]
         assert found and "derived" in found[0][1]
@@ -238,7 +231,7 @@ def test_outcomes_restoration_share_is_labelled_as_derived(figures):
 # ---------------------------------------------------------------------------------------
 
 def unit(cost_id: str) -> dict:
-    return next(r for r in rows("unit_costs") if r["cost_id"] == cost_id)
+    return next(r for r in csv_rows("unit_costs") if r["cost_id"] == cost_id)
 
 
 def test_rollout_inputs_carry_their_basis_and_fill_central_only_from_a_range():
@@ -279,7 +272,7 @@ def test_rollout_chart_draws_low_central_high(figures):
     assert len(networks) == 2
     for t in networks:
         assert all(v > 0 for v in t.error_y.array) and all(v > 0 for v in t.error_y.arrayminus)
-    lahore = next(r for r in rows("camera_counts") if r["city"] == "Lahore")
+    lahore = next(r for r in csv_rows("camera_counts") if r["city"] == "Lahore")
     res = money.rollout_costs(int(lahore["cameras"]), 4)
     central = res[res["case"] == "central"]["total_usd"].to_numpy() / 1e6
     trace = next(t for t in networks if "Lahore" in t.name)
@@ -317,9 +310,5 @@ def test_chapter_structure_and_charts():
 
 
 def test_chapter_cites_only_known_keys():
-    bib = (REPO / "book" / "references.bib").read_text(encoding="utf-8")
-    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
-    text = CHAPTER.read_text(encoding="utf-8")
-    cited = {k.strip() for group in re.findall(r"\{footcite:[pt]\}`([^`]+)`", text)
-             for k in group.split(",")}
-    assert cited and cited <= keys, cited - keys
+    cited, known = cited_keys(CHAPTER), bib_keys()
+    assert cited and cited <= known, cited - known

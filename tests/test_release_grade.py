@@ -18,15 +18,17 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from kabulcase import release as rel
 from kabulcase.grade import grade_folder
 
-REPO = Path(__file__).resolve().parent.parent
-SOURCE = REPO / "exercises" / "ex01-the-case.md"
+from support import (EXERCISES, REPO, assert_instructor_run, assert_marked_up, assert_student_run,
+                     read_copy, released_fixture)
+
+SOURCE = EXERCISES / "ex01-the-case.md"
 FIXTURES = REPO / "tests" / "fixtures" / "submissions"
 KEYS = ["ex01.q1", "ex01.q2a", "ex01.q2b", "ex01.q3", "ex01.q4a"]
+WRITTEN = ["ex01.q4b", "ex01.q5"]
 
 
 # --------------------------------------------------------------------------- reading the source
@@ -76,27 +78,13 @@ def test_the_source_is_marked_up_as_the_machinery_expects():
     assert len(solutions) >= 5 and hidden
     assert all("hide-cell" in c["tags"] or "remove-cell" in c["tags"] for c in solutions)
     assert all("remove-cell" in c["tags"] for c in hidden)
-    text = SOURCE.read_text(encoding="utf-8")
-    labels = re.findall(r"```\{exercise\}[^\n]*\n:label: (ex01-q\d)", text)
-    assert labels == ["ex01-q1", "ex01-q2", "ex01-q3", "ex01-q4", "ex01-q5"]
-    # Each exercise states its objective and time, and each auto-checked key has a check call.
-    assert len(re.findall(r"^\*\*Assesses\*\* C\d", text, re.M)) == 5 and len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == 5
-    for key in KEYS:
-        assert f'check("{key}"' in text
-    for directive in re.findall(r"```\{solution\}[^\n]*\n:class: (\w+)", text):
-        assert directive == "dropdown"
+    assert_marked_up(SOURCE, "C", 5, KEYS, WRITTEN)
     assert len(secret_lines()) > 20
 
 
 # --------------------------------------------------------------------------- the release
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    out = tmp_path_factory.mktemp("release")
-    written = rel.release([SOURCE], out)
-    assert sorted(p.relative_to(out).as_posix() for p in written) == [
-        "instructor/ex01-the-case.ipynb", "student/ex01-the-case.ipynb"]
-    return out
+released = released_fixture(SOURCE)
 
 
 def test_student_copy_contains_no_solution_and_no_hidden_check(released):
@@ -116,7 +104,7 @@ def test_student_copy_contains_no_solution_and_no_hidden_check(released):
 
 
 def test_student_copy_keeps_every_exercise_stub_and_check(released):
-    nb = nbformat.read(released / "student" / "ex01-the-case.ipynb", as_version=4)
+    nb = read_copy(released, "student", SOURCE)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert [int(n) for n in re.findall(r"^### Exercise (\d+):", md, re.M)] == [1, 2, 3, 4, 5]
@@ -131,7 +119,7 @@ def test_student_copy_keeps_every_exercise_stub_and_check(released):
 
 
 def test_instructor_copy_has_everything_with_outputs_cleared(released):
-    nb = nbformat.read(released / "instructor" / "ex01-the-case.ipynb", as_version=4)
+    nb = read_copy(released, "instructor", SOURCE)
     text = "\n".join(c.source for c in nb.cells)
     assert all(line in text for line in secret_lines() if "{glue" not in line and "`" not in line)
     assert "assert_hidden" in text and "Solution to exercise 5" in text
@@ -139,39 +127,12 @@ def test_instructor_copy_has_everything_with_outputs_cleared(released):
     assert not any("stub" in c.metadata for c in nb.cells)
 
 
-def run(nb, timeout=180):
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(REPO)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
-
-
-def stdout(nb) -> str:
-    """Everything the notebook printed, with line wrapping undone."""
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.output_type == "stream")
-    return " ".join(text.split())
-
-
 def test_instructor_notebook_executes_and_passes_every_check(released):
-    nb = nbformat.read(released / "instructor" / "ex01-the-case.ipynb", as_version=4)
-    seconds = run(nb)  # raises CellExecutionError on any error, hidden checks included
-    out = stdout(nb)
-    print(f"\n[exercises] instructor notebook ran in {seconds:.1f} s")
-    for key in KEYS:
-        assert re.search(rf"{re.escape(key)} \([^)]*\): correct", out), key
-    assert "not yet" not in out and "partly right" not in out
+    assert_instructor_run(read_copy(released, "instructor", SOURCE), KEYS, "ex01")
 
 
 def test_student_notebook_runs_top_to_bottom_without_error(released):
-    nb = nbformat.read(released / "student" / "ex01-the-case.ipynb", as_version=4)
-    seconds = run(nb)
-    out = stdout(nb)
-    print(f"\n[exercises] student notebook ran in {seconds:.1f} s")
-    for key in KEYS + ["ex01.q4b", "ex01.q5"]:
-        assert re.search(rf"{re.escape(key)} \(.{{0,160}}?not answered yet", out), key
-    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert_student_run(read_copy(released, "student", SOURCE), KEYS + WRITTEN, "ex01")
 
 
 def test_student_notebook_function_is_what_the_book_will_serve():

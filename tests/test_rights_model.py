@@ -7,10 +7,8 @@ CSV files with the csv module, not copied from the code's own output.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,15 +21,10 @@ from kabulcase.models import rights
 from kabulcase.models.rights import (DataEvidence, ModelEvidence, Safeguards, Step,
                                      verify)
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
+from support import REPO, bib_keys, cited_keys, csv_rows
+
 CHAPTER = REPO / "chapters" / "07-governance.md"
 LEVEL = {name: i for i, name in enumerate(rights.LEVELS)}
-
-
-def csv_rows(name: str) -> list[dict]:
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def levels(s: Safeguards) -> dict[str, int]:
@@ -495,9 +488,5 @@ def test_chapter_structure():
 
 
 def test_chapter_cites_only_known_keys():
-    bib = (REPO / "book" / "references.bib").read_text(encoding="utf-8")
-    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
-    text = CHAPTER.read_text(encoding="utf-8")
-    cited = {k.strip() for group in re.findall(r"\{footcite:[pt]\}`([^`]+)`", text)
-             for k in group.split(",")}
-    assert cited and cited <= keys, cited - keys
+    cited, known = cited_keys(CHAPTER), bib_keys()
+    assert cited and cited <= known, cited - known

@@ -7,11 +7,9 @@ working is in the comments), not copied from the code's own output.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,15 +21,10 @@ from kabulcase.figures.theme import ChartDataError
 from kabulcase.models import assumptions as reg
 from kabulcase.models import cost, power, rights
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
+from support import REPO, bib_keys, cited_keys, csv_rows
+
 CHAPTER = REPO / "chapters" / "06-weighing-it-up.md"
 DRAWS = 400  # fewer draws than the chapter: the tests check structure, not precision
-
-
-def csv_rows(name: str) -> list[dict]:
-    with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def csv_value(dataset: str, column: str, **where) -> float:
@@ -444,9 +437,5 @@ def test_every_glued_key_is_defined():
 
 
 def test_chapter_cites_only_known_keys():
-    bib = (REPO / "book" / "references.bib").read_text(encoding="utf-8")
-    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
-    text = CHAPTER.read_text(encoding="utf-8")
-    cited = {k.strip() for group in re.findall(r"\{footcite:[pt]\}`([^`]+)`", text)
-             for k in group.split(",")}
-    assert cited and cited <= keys, cited - keys
+    cited, known = cited_keys(CHAPTER), bib_keys()
+    assert cited and cited <= known, cited - known
