@@ -16,7 +16,6 @@ import html
 
 import ipywidgets as widgets
 from IPython import get_ipython
-from IPython.display import display
 
 from ..figures import governance as charts
 from ..models import rights as model
@@ -128,7 +127,10 @@ class SafeguardsDashboard(widgets.VBox):
             return
         with self.output:
             self.output.clear_output(wait=True)
-            display(self.figure)
+            # plotly's own MIME type only, as the other dashboards: the book shows a static
+            # twin instead of widget output, so its renderers (and the PDF's static images,
+            # whose kaleido call hangs inside an Output widget) have nothing to add here.
+            self.figure.show(renderer="plotly_mimetype")
 
 
 def safeguards_dashboard(start: model.Safeguards | None = None) -> SafeguardsDashboard:
