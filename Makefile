@@ -79,7 +79,7 @@ notebooks: $(BIN)/.book-installed
 	done
 
 test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
-	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 --nbval-lax tests $(BUILD_DIR)/nbval
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 -n auto --maxprocesses 4 --dist loadgroup --nbval-lax tests $(BUILD_DIR)/nbval
 
 # Figures, not pass/fail: timings and sizes vary with the machine.
 bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
@@ -88,7 +88,7 @@ bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+	$(BIN)/python benchmarks/serve.py $(HTML) --port $(PORT)
 
 lab: $(BIN)/.book-installed
 	mkdir -p $(VENV)/share/jupyter/lab/settings

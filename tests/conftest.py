@@ -3,21 +3,35 @@ driven by Playwright."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
-import threading
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from support import CHROMIUM_ARGS, REPO, TEST_BUILD, VENV_BIN, offline
 
+sys.path.insert(0, str(REPO))
+from benchmarks import serve  # noqa: E402
+
 # Hand-written grading fixtures include notebooks that loop for ever or are cut off:
 # nbval must not collect them.
 collect_ignore_glob = ["fixtures/*"]
+
+
+def pytest_itemcollected(item):
+    """Keep together what must share one process when pytest-xdist spreads the suite over
+    the machine's cores (`make test` runs it with --dist loadgroup).
+
+    Every test of the built book is in one group, so the book is built once; a notebook's
+    cells (nbval) share one kernel, and a test file's module fixtures (a grading run, a
+    notebook execution) are made once, so each file is a group of its own.
+    """
+    # Marked as each test is collected: pytest-xdist reads the groups when collection ends.
+    group = "built-book" if "built_book" in item.fixturenames else item.nodeid.split("::")[0]
+    item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
@@ -25,11 +39,33 @@ def repo() -> Path:
     return REPO
 
 
+def _claim_build_for_this_worker() -> None:
+    """Under pytest-xdist, fail loudly if a second process of the same run would build the
+    book into the same folder (the groups above were not honoured)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return
+    claim = REPO / "_build" / f"test-book.{run}.claim"
+    claim.parent.mkdir(exist_ok=True)
+    for old in claim.parent.glob("test-book.*.claim"):
+        if old != claim:
+            old.unlink(missing_ok=True)  # left by an earlier run
+    try:
+        fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        pytest.fail("Two test processes both need the built book: pytest-xdist did not keep the "
+                    "book's tests in one group. Run with --dist loadgroup (as make test does) "
+                    "and a pytest that honours it (see requirements-dev.txt).")
+    os.write(fd, os.environ.get("PYTEST_XDIST_WORKER", "").encode())
+    os.close(fd)
+
+
 @pytest.fixture(scope="session")
 def built_book() -> dict:
     """A clean build of the book, with warnings as errors, in a namespace with no network."""
     if os.geteuid() != 0:
         pytest.fail("The offline build test needs root for 'unshare -n' (CI runs as root).")
+    _claim_build_for_this_worker()
     shutil.rmtree(TEST_BUILD, ignore_errors=True)
     env = dict(os.environ, KABULCASE_RENDERER="book", PATH=f"{VENV_BIN}:{os.environ['PATH']}")
     cmd = [str(VENV_BIN / "jupyter-book"), "build", str(REPO), "--config", "book/_config.yml",
@@ -47,21 +83,14 @@ def built_book() -> dict:
             "seconds": seconds}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site(built_book):
-    """The built book served on 127.0.0.1 (a free port)."""
+    """The built book served on 127.0.0.1 (a free port), gzip-compressed as a static host
+    serves it (benchmarks/serve.py)."""
     if built_book["returncode"] != 0:
         pytest.fail("The book did not build; see _build/test-book.log")
-    handler = functools.partial(_QuietHandler, directory=str(built_book["html"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = serve.start(built_book["html"])
+    yield url
     server.shutdown()
 
 

@@ -51,6 +51,36 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 
 
+# Unfolds and scrolls to each chart in turn, as a reader would, waiting until it is drawn: kc-charts.js
+# draws a chart (and fetches plotly.js for the first) only when it comes near the screen.
+# The waiting happens inside evaluate(): Playwright's wait_for_function polls with eval,
+# which the book's Content-Security-Policy rightly blocks.
+_DRAW_EVERY_CHART = """async (timeout) => {
+  const end = Date.now() + timeout;
+  const figures = Array.from(document.querySelectorAll('figure.kc-chart'));
+  for (const f of figures) {
+    // A chart in a folded section (a solution) is drawn when the reader unfolds it.
+    for (let d = f.closest('details'); d; d = d.parentElement.closest('details')) { d.open = true; }
+    f.scrollIntoView({block: 'center'});
+    while (!f.querySelector('.kc-plot[data-drawn=true]')) {
+      if (Date.now() > end) { return figures.indexOf(f); }
+      await new Promise(r => setTimeout(r, 25));
+    }
+  }
+  window.scrollTo(0, 0);
+  return figures.length;
+}"""
+
+
+def draw_every_chart(page, timeout: float = 30000) -> int:
+    """Scroll a Playwright page past every chart, waiting for each to be drawn; returns
+    how many charts the page has. Fails if one is not drawn within ``timeout`` ms."""
+    charts = page.locator("figure.kc-chart").count()
+    drawn = page.evaluate(_DRAW_EVERY_CHART, timeout) if charts else 0
+    assert drawn == charts, f"chart {drawn + 1} of {charts} was not drawn within {timeout / 1000:.0f} s"
+    return charts
+
+
 # --------------------------------------------------------------------------- exercise sets
 # The harness that every exercise test file (tests/test_checks*.py, test_release_grade.py)
 # shares. pandas, nbclient and kabulcase are imported inside the functions: conftest.py and

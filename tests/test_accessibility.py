@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import draw_every_chart
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,10 +35,7 @@ def audits(browser, site, built_book, axe_source):
             continue  # a redirect to the intro page
         page = context.new_page()
         page.goto(f"{site}/{doc}.html", wait_until="load")
-        charts = page.locator("figure.kc-chart").count()
-        if charts:
-            page.wait_for_function(
-                f"document.querySelectorAll('.kc-plot[data-drawn=true]').length >= {charts}")
+        draw_every_chart(page)  # so the charts' own SVG is audited too
         # evaluate() runs through the debugging protocol, so the page's CSP (which
         # rightly forbids injected scripts) does not block the audit.
         page.evaluate(axe_source)

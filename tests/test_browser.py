@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from support import toc_files
+from support import draw_every_chart, toc_files
 
 # Records CSP violations in the page itself, in case the console message changes.
 CSP_LISTENER = """
@@ -35,13 +35,12 @@ def visit(browser, url: str) -> dict:
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
             if m.type == "error" else None)
+    plotly = []
+    page.on("request", lambda r: plotly.append(r.url) if r.url.endswith("/plotly.min.js") else None)
     response = page.goto(url, wait_until="load")
-    charts = page.locator("figure.kc-chart").count()
-    if charts:
-        page.wait_for_function(
-            f"document.querySelectorAll('figure.kc-chart .kc-plot[data-drawn=true]').length >= {charts}",
-            timeout=20000)
+    charts = draw_every_chart(page)
     result = {
+        "plotly_requests": len(plotly),
         "status": response.status if response else None,
         "offsite": offsite, "errors": errors, "failed": failed,
         "charts": charts,
@@ -93,7 +92,7 @@ def test_case_chapter_shows_the_interactive_timeline(pages, browser, site):
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{site}/chapters/01-the-case.html", wait_until="load")
-    page.wait_for_selector("figure.kc-chart .kc-plot[data-drawn=true]")
+    draw_every_chart(page)
     point = page.locator("figure.kc-chart .scatterlayer .point").first
     point.hover(force=True)
     page.wait_for_selector(".hoverlayer .hovertext", timeout=5000)
@@ -101,12 +100,39 @@ def test_case_chapter_shows_the_interactive_timeline(pages, browser, site):
 
 
 @pytest.mark.browser
-def test_plotly_loads_only_on_pages_with_charts(built_book):
+def test_plotly_loads_only_on_pages_with_charts(built_book, pages):
     html_root = built_book["html"]
     for doc in toc_files():
         text = (html_root / f"{doc}.html").read_text(encoding="utf-8")
         has_chart = "kc-plot-data" in text
-        assert ("plotly.min.js" in text) == has_chart, doc
+        assert ("kc-charts.js" in text) == has_chart, doc
+        assert "plotly.min.js" not in text, f"{doc} loads plotly.js before any chart is near"
+        # Fetched by kc-charts.js once, for the first chart, however many the page has.
+        assert pages[doc]["plotly_requests"] == (1 if has_chart else 0), doc
+
+
+@pytest.mark.browser
+def test_charts_are_drawn_only_when_they_come_near_the_screen(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    plotly = []
+    page.on("request", lambda r: plotly.append(r.url) if r.url.endswith("/plotly.min.js") else None)
+    page.goto(f"{site}/chapters/06-weighing-it-up.html", wait_until="networkidle")
+    page.wait_for_timeout(500)
+    # kc-charts.js starts drawing a chart 600 px before it scrolls into view.
+    tops = page.evaluate("""() => Array.from(document.querySelectorAll('figure.kc-chart .kc-plot'))
+        .map(p => [p.getBoundingClientRect().top, p.dataset.drawn === 'true'])""")
+    far = [drawn for top, drawn in tops if top > 800 + 600 + 50]
+    near = [drawn for top, drawn in tops if top < 800 + 600 - 50]
+    assert far and not any(far), "charts far below the screen were drawn on load"
+    assert all(near)
+    assert len(plotly) == (1 if near else 0)
+    assert draw_every_chart(page) == len(tops) and len(plotly) == 1
+    heights = page.evaluate("""() => Array.from(document.querySelectorAll('figure.kc-chart .kc-plot'))
+        .map(p => [p.getBoundingClientRect().height,
+                   JSON.parse(document.querySelector(`script[data-target="${p.id}"]`).textContent).layout.height])""")
+    page.close()
+    # Each chart's box had its height before it was drawn, so drawing moved nothing.
+    assert all(abs(box - designed) <= 2 for box, designed in heights), heights
 
 
 @pytest.mark.browser
@@ -129,10 +155,7 @@ def test_offline_copy_works_from_disk(built_book, browser, tmp_path):
             if not r.url.startswith(("file:", "data:", "blob:")) else None)
     chapter = tmp_path / "cameras-over-kabul" / "chapters" / "01-the-case.html"
     page.goto(chapter.as_uri(), wait_until="load")
-    charts = page.locator("figure.kc-chart").count()
-    assert charts >= 1
-    page.wait_for_function(
-        f"document.querySelectorAll('.kc-plot[data-drawn=true]').length >= {charts}")
+    assert draw_every_chart(page) >= 1
     assert errors == [] and remote == []
     page.close()
 
@@ -162,7 +185,7 @@ def test_every_trace_type_is_in_the_served_plotly_bundle(built_book, browser, si
             used |= {t.get("type", "scatter") for t in json.loads(block.replace("<\\/", "</"))["data"]}
     page = browser.new_page()
     page.goto(f"{site}/chapters/01-the-case.html", wait_until="load")
-    page.wait_for_function("window.Plotly !== undefined")
+    draw_every_chart(page)
     available = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
     page.close()
     assert used and used <= available, f"not in the bundle: {used - available}"
@@ -173,7 +196,7 @@ def test_charts_keep_their_height_when_the_window_resizes(browser, site):
     """Each chart is laid out for its own height; a window resize must not squash it."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{site}/chapters/01-the-case.html", wait_until="load")
-    page.wait_for_selector(".kc-plot[data-drawn=true]")
+    draw_every_chart(page)
     page.set_viewport_size({"width": 760, "height": 900})
     page.wait_for_timeout(800)  # plotly's responsive resize is debounced
     sizes = page.evaluate("""() => Array.from(document.querySelectorAll('figure.kc-chart')).map(f => {

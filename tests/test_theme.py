@@ -19,7 +19,7 @@ import shutil
 import plotly.graph_objects as go
 import ipywidgets
 import pytest
-from support import REPO
+from support import REPO, draw_every_chart
 
 import kabulcase.figures
 from kabulcase import render
@@ -198,7 +198,7 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8">
 body {{ margin: 0; }} main {{ max-width: 656px; margin: 0 auto; padding: 0 32px; }}
 .visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}
 </style></head><body><main>{body}</main>
-<script src="plotly.js"></script><script src="kc-charts.js"></script></body></html>"""
+<script src="kc-charts.js"></script></body></html>"""
 
 # strict: every piece of text must lie inside the figure; otherwise only the text that
 # the shared layout wraps and places (title, legend, source note, x-axis titles).
@@ -248,7 +248,7 @@ def chart_page(figures, tmp_path_factory):
     bundle = REPO / "node_modules" / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js"
     if not bundle.exists():
         pytest.fail("plotly.js's cartesian bundle is missing: run 'npm ci --omit=dev'.")
-    shutil.copy(bundle, folder / "plotly.js")
+    shutil.copy(bundle, folder / "plotly.min.js")  # kc-charts.js fetches it from beside itself
     for name in ("kc-charts.js", "kabul.css"):
         shutil.copy(REPO / "book" / "_static" / name, folder / name)
     body = "".join(render.figure_html(fig.to_dict(), chart_id=f"c{i}").replace(
@@ -278,8 +278,7 @@ def test_charts_fit_and_keep_their_height_in_the_browser(browser, chart_page, fi
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(chart_page)
-    page.wait_for_function(f"document.querySelectorAll('.kc-plot[data-drawn=true]').length"
-                           f" >= {len(figures)}", timeout=60000)
+    assert draw_every_chart(page, timeout=60000) >= len(figures)
     problems = []
     # Desktop, then a phone-sized window, then back: the layouts switch on resize. On a
     # phone, data labels and notes a builder placed may still run off the plot; what the

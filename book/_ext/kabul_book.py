@@ -4,8 +4,9 @@
   appendix can never disagree with the data.
 * ``kabul_hide_solutions`` (one setting in _config.yml, or KABULCASE_HIDE_SOLUTIONS=1):
   builds the book without solutions; otherwise they are folded behind toggles.
-* ``html-page-context``: loads plotly.js and the chart script only on pages that have a
-  chart, and the table script only on pages with an interactive table.
+* ``html-page-context``: loads the chart script (which fetches plotly.js when a chart
+  nears the screen) only on pages that have a chart, and the table script only on pages
+  with an interactive table.
 * ``build-finished``: copies plotly.js from the installed plotly wheel into ``_static``
   (once per site; its version always matches the Python plotly), mends the theme markup
   that accessibility audits flag, gives every page a Content-Security-Policy that
@@ -128,8 +129,8 @@ def generate_appendix(app: Sphinx) -> None:
 def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if "kc-plot-data" in body:
-        # Deferred, in order: plotly.js must be defined before the charts are drawn.
-        app.add_js_file("plotly.min.js", priority=600, defer="defer")
+        # kc-charts.js fetches _static/plotly.min.js itself, when the first chart nears
+        # the screen: a page whose charts are never scrolled to never downloads plotly.
         app.add_js_file("kc-charts.js", priority=601, defer="defer")
     if "kc-sortable" in body:
         app.add_js_file("kc-tables.js", priority=602, defer="defer")

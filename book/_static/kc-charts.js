@@ -1,6 +1,12 @@
 /* Draws the book's charts from the inert JSON that each chart's <figure> carries.
    The site's own script, so the Content-Security-Policy needs no inline code.
 
+   plotly.js (1.5 MB) is fetched only when the first chart comes near the screen, and
+   each chart is drawn as it comes near, one at a time: a reader who never scrolls to a
+   chart never pays for it, and no single long task blocks the page. Each chart's box
+   keeps its height from the start, so drawing it later moves nothing on the page.
+   Printing from the browser draws every chart first.
+
    Each chart is laid out in pixels for a given width (kabulcase.figures.theme.finish):
    title, plot, axis, legend and source note are stacked to a fixed height. The chart's
    layout.meta.layouts lists the layouts it has, widest first (the text column on a
@@ -64,47 +70,129 @@
     });
   }
 
-  function draw() {
-    if (typeof window.Plotly === "undefined") {
-      console.error("kc-charts: plotly.js did not load, charts cannot be drawn");
-      return;
+  // plotly.min.js sits next to this script in _static (the book's extension puts it there).
+  var SCRIPT = document.currentScript;
+  var PLOTLY_SRC = SCRIPT ? SCRIPT.src.replace(/kc-charts\.js(\?.*)?$/, "plotly.min.js") : null;
+  var NEAR = "600px 0px"; // start drawing a chart this far before it scrolls into view
+  var plotlyLoad = null;
+
+  function loadPlotly() {
+    if (plotlyLoad) { return plotlyLoad; }
+    plotlyLoad = new Promise(function (resolve, reject) {
+      if (window.Plotly) { resolve(); return; }
+      var s = document.createElement("script");
+      s.src = PLOTLY_SRC;
+      s.onload = function () {
+        if (window.Plotly) { resolve(); } else { reject(new Error("plotly.js did not define Plotly")); }
+      };
+      s.onerror = function () { reject(new Error("could not load " + PLOTLY_SRC)); };
+      document.head.appendChild(s);
+    });
+    return plotlyLoad;
+  }
+
+  // The height of the layout that fits the container now (0 while it is folded away).
+  function designedHeight(c) {
+    var width = c.target.clientWidth;
+    var own = (c.fig.layout && c.fig.layout.height) || 0;
+    if (!c.layouts || !width) { return width ? own : 0; }
+    return c.layouts[pick(c.layouts, width)].layout.height || own;
+  }
+
+  // Read a chart's JSON and give its container the chart's height now, so the page does
+  // not move when the chart is drawn.
+  function prepare(node) {
+    var target = document.getElementById(node.dataset.target);
+    if (!target) { return null; }
+    var fig = JSON.parse(node.textContent);
+    var meta = fig.layout && fig.layout.meta;
+    var layouts = meta && Array.isArray(meta.layouts) && meta.layouts.length ? meta.layouts : null;
+    var c = { target: target, fig: fig, layouts: layouts, margin: (fig.layout && fig.layout.margin) || {} };
+    var height = designedHeight(c);
+    if (height) { target.style.height = height + "px"; }
+    return c;
+  }
+
+  // Settle the layout for the container's width when the chart is drawn: a chart in a
+  // folded section has no width until the reader unfolds it.
+  function drawOne(c) {
+    var fig = c.fig;
+    if (c.layouts) {
+      c.width = c.target.clientWidth;
+      c.chosen = pick(c.layouts, c.width);
+      var v = c.layouts[c.chosen];
+      Object.keys(v.layout).forEach(function (k) { setPath(fig.layout, k, v.layout[k]); });
+      v.names.forEach(function (name, i) { if (fig.data[i]) { fig.data[i].name = name; } });
+      setPath(fig.layout, "legend.x", legendX(c.margin, v, c.width));
     }
-    document.querySelectorAll("script.kc-plot-data").forEach(function (node) {
-      var target = document.getElementById(node.dataset.target);
-      if (!target || target.dataset.drawn) { return; }
-      var fig = JSON.parse(node.textContent);
-      var meta = fig.layout && fig.layout.meta;
-      var layouts = meta && Array.isArray(meta.layouts) && meta.layouts.length ? meta.layouts : null;
-      var c = { target: target, layouts: layouts, margin: (fig.layout && fig.layout.margin) || {} };
-      if (layouts) {
-        c.width = target.clientWidth;
-        c.chosen = pick(layouts, c.width);
-        var v = layouts[c.chosen];
-        Object.keys(v.layout).forEach(function (k) { setPath(fig.layout, k, v.layout[k]); });
-        v.names.forEach(function (name, i) { if (fig.data[i]) { fig.data[i].name = name; } });
-        setPath(fig.layout, "legend.x", legendX(c.margin, v, c.width));
+    // Keep the designed height when plotly resizes with the window.
+    if (fig.layout && fig.layout.height) { c.target.style.height = fig.layout.height + "px"; }
+    var config = { responsive: true, displaylogo: false, showLink: false, showSendToCloud: false };
+    return window.Plotly.newPlot(c.target, fig.data, fig.layout, config).then(function () {
+      c.target.dataset.drawn = "true";
+      c.fig = null; // plotly keeps its own copy
+      if (!c.layouts) { return; }
+      c.target.dataset.layout = String(c.layouts[c.chosen].width);
+      if (typeof window.ResizeObserver === "function") {
+        var timer = null;
+        new window.ResizeObserver(function () {
+          clearTimeout(timer);
+          timer = setTimeout(function () { fit(c); }, 100);
+        }).observe(c.target);
       }
-      // Keep the designed height when plotly resizes with the window.
-      if (fig.layout && fig.layout.height) { target.style.height = fig.layout.height + "px"; }
-      var config = { responsive: true, displaylogo: false, showLink: false, showSendToCloud: false };
-      window.Plotly.newPlot(target, fig.data, fig.layout, config).then(function () {
-        target.dataset.drawn = "true";
-        if (!layouts) { return; }
-        target.dataset.layout = String(layouts[c.chosen].width);
-        if (typeof window.ResizeObserver === "function") {
-          var timer = null;
-          new window.ResizeObserver(function () {
-            clearTimeout(timer);
-            timer = setTimeout(function () { fit(c); }, 100);
-          }).observe(target);
-        }
-      });
     });
   }
 
+  var waiting = [];
+  var busy = false;
+
+  function request(c) {
+    if (c.queued) { return; }
+    c.queued = true;
+    waiting.push(c);
+    pump();
+  }
+
+  // One chart per task, in the order they were asked for.
+  function pump() {
+    if (busy || !waiting.length) { return; }
+    busy = true;
+    loadPlotly().then(function () {
+      return drawOne(waiting.shift());
+    }).then(function () {
+      busy = false;
+      setTimeout(pump, 0);
+    }, function (err) {
+      console.error("kc-charts: " + err.message + "; charts cannot be drawn");
+    });
+  }
+
+  function start() {
+    var charts = [];
+    document.querySelectorAll("script.kc-plot-data").forEach(function (node) {
+      var c = prepare(node);
+      if (c) { charts.push(c); }
+    });
+    if (!charts.length) { return; }
+    window.addEventListener("beforeprint", function () { charts.forEach(request); });
+    if (typeof window.IntersectionObserver !== "function") {
+      charts.forEach(request);
+      return;
+    }
+    var byTarget = new Map(charts.map(function (c) { return [c.target, c]; }));
+    var observer = new window.IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) { return; }
+        observer.unobserve(e.target);
+        request(byTarget.get(e.target));
+      });
+    }, { rootMargin: NEAR });
+    charts.forEach(function (c) { observer.observe(c.target); });
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();
