@@ -51,7 +51,8 @@ def visit(browser, url: str) -> dict:
             const name = document.getElementById(f.getAttribute('aria-labelledby'));
             const desc = document.getElementById(f.getAttribute('aria-describedby'));
             return [name ? name.textContent.trim() : '', desc ? desc.textContent.trim() : '',
-                    f.querySelectorAll('.kc-plot svg.main-svg').length];
+                    f.querySelectorAll('.kc-plot svg.main-svg').length,
+                    f.querySelectorAll('details.kc-chart-data table tbody tr').length];
         })"""),
     }
     context.close()
@@ -78,8 +79,9 @@ def test_page_loads_only_from_its_own_host_without_errors(pages, doc):
 @pytest.mark.browser
 @pytest.mark.parametrize("doc", toc_files())
 def test_every_chart_is_drawn_named_and_described(pages, doc):
-    for name, description, svgs in pages[doc]["chart_names"]:
+    for name, description, svgs, table_rows in pages[doc]["chart_names"]:
         assert svgs >= 1, "a chart's SVG was not drawn"
+        assert table_rows >= 1, f"chart {name[:60]!r} has no data table in a folded section"
         assert len(name) > 20, f"chart without a real accessible name: {name!r}"
         assert len(description) > 40, f"chart without a real description: {description!r}"
 
