@@ -9,9 +9,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
-from support import CHROMIUM_ARGS, REPO, TEST_BUILD, VENV_BIN, offline
+from support import CHROMIUM_ARGS, REPO, TEST_BUILD, VENV_BIN, draw_every_chart, offline
 
 sys.path.insert(0, str(REPO))
 from benchmarks import serve  # noqa: E402
@@ -105,3 +106,75 @@ def browser():
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# Records CSP violations in the page itself, in case the console message changes.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+CHART_FACTS = """() => Array.from(document.querySelectorAll('figure.kc-chart')).map(f => {
+    const name = document.getElementById(f.getAttribute('aria-labelledby'));
+    const desc = document.getElementById(f.getAttribute('aria-describedby'));
+    return [name ? name.textContent.trim() : '', desc ? desc.textContent.trim() : '',
+            f.querySelectorAll('.kc-plot svg.main-svg').length,
+            f.querySelectorAll('details.kc-chart-data table tbody tr').length];
+})"""
+
+
+def built_pages(html_root: Path) -> list[str]:
+    """Every page of the built site (not the sources, static files or the index redirect)."""
+    skip = ("_sources", "_static", "_downloads", "_images")
+    return sorted(str(p.relative_to(html_root).with_suffix("")) for p in html_root.rglob("*.html")
+                  if p.relative_to(html_root).parts[0] not in skip and p.name != "index.html")
+
+
+def visit(browser, url: str, axe: str) -> dict:
+    """Open one page on a cold cache as a reader would (every chart scrolled to and drawn),
+    recording what it requested and any error, then run axe-core on it."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(CSP_LISTENER)
+    local = urlparse(url).netloc
+    offsite, errors, failed, plotly = [], [], [], []
+    page.on("request", lambda r: offsite.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != local
+            else None)
+    page.on("request", lambda r: plotly.append(r.url) if r.url.endswith("/plotly.min.js") else None)
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    response = page.goto(url, wait_until="load")
+    charts = draw_every_chart(page)
+    result = {
+        "plotly_requests": len(plotly),
+        "status": response.status if response else None,
+        "offsite": offsite, "errors": errors, "failed": failed,
+        "charts": charts,
+        "drawn": page.locator("figure.kc-chart .kc-plot .main-svg").count(),
+        "csp": page.evaluate("window.__cspViolations"),
+        "has_csp_meta": page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1,
+        "chart_names": page.evaluate(CHART_FACTS),
+    }
+    # evaluate() runs through the debugging protocol, so the page's CSP (which rightly
+    # forbids injected scripts) does not block the audit.
+    page.evaluate(axe)
+    result["axe"] = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    context.close()
+    return result
+
+
+@pytest.fixture(scope="session")
+def visited(browser, site, built_book) -> dict[str, dict]:
+    """Every built page opened once in chromium: what the browser, privacy and
+    accessibility tests check (one visit each, as the visits are the slow part)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: 'make test' installs it with npm (package.json).")
+    axe = AXE.read_text(encoding="utf-8")
+    return {doc: visit(browser, f"{site}/{doc}.html", axe) for doc in built_pages(built_book["html"])}

@@ -7,61 +7,13 @@ or that lacks an accessible name and description.
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
 from support import draw_every_chart, toc_files
 
-# Records CSP violations in the page itself, in case the console message changes.
-CSP_LISTENER = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', e => {
-  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
-});
-"""
-
-
-def visit(browser, url: str) -> dict:
-    context = browser.new_context()
-    page = context.new_page()
-    page.add_init_script(CSP_LISTENER)
-    local = urlparse(url).netloc
-    offsite, errors, failed = [], [], []
-    page.on("request", lambda r: offsite.append(r.url)
-            if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != local
-            else None)
-    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
-            if m.type == "error" else None)
-    plotly = []
-    page.on("request", lambda r: plotly.append(r.url) if r.url.endswith("/plotly.min.js") else None)
-    response = page.goto(url, wait_until="load")
-    charts = draw_every_chart(page)
-    result = {
-        "plotly_requests": len(plotly),
-        "status": response.status if response else None,
-        "offsite": offsite, "errors": errors, "failed": failed,
-        "charts": charts,
-        "drawn": page.locator("figure.kc-chart .kc-plot .main-svg").count(),
-        "csp": page.evaluate("window.__cspViolations"),
-        "has_csp_meta": page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1,
-        "chart_names": page.evaluate("""() => Array.from(document.querySelectorAll('figure.kc-chart')).map(f => {
-            const name = document.getElementById(f.getAttribute('aria-labelledby'));
-            const desc = document.getElementById(f.getAttribute('aria-describedby'));
-            return [name ? name.textContent.trim() : '', desc ? desc.textContent.trim() : '',
-                    f.querySelectorAll('.kc-plot svg.main-svg').length,
-                    f.querySelectorAll('details.kc-chart-data table tbody tr').length];
-        })"""),
-    }
-    context.close()
-    return result
-
-
 @pytest.fixture(scope="module")
-def pages(browser, site):
-    return {doc: visit(browser, f"{site}/{doc}.html") for doc in toc_files()}
+def pages(visited):
+    return {doc: visited[doc] for doc in toc_files()}
 
 
 @pytest.mark.browser
