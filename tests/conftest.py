@@ -22,7 +22,8 @@ from benchmarks import serve  # noqa: E402
 collect_ignore_glob = ["fixtures/*"]
 
 
-def pytest_itemcollected(item):
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
     """Keep together what must share one process when pytest-xdist spreads the suite over
     the machine's cores (`make test` runs it with --dist loadgroup).
 
@@ -30,9 +31,12 @@ def pytest_itemcollected(item):
     cells (nbval) share one kernel, and a test file's module fixtures (a grading run, a
     notebook execution) are made once, so each file is a group of its own.
     """
-    # Marked as each test is collected: pytest-xdist reads the groups when collection ends.
-    group = "built-book" if "built_book" in item.fixturenames else item.nodeid.split("::")[0]
-    item.add_marker(pytest.mark.xdist_group(group))
+    # This session-wide hook (not pytest_itemcollected, which sees only the tests below this
+    # folder) also reaches nbval's notebook cells; tryfirst: before pytest-xdist reads the groups.
+    for item in items:
+        uses_book = "built_book" in getattr(item, "fixturenames", ())  # nbval cells have none
+        group = "built-book" if uses_book else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
