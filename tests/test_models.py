@@ -21,6 +21,7 @@ import pytest
 from kabulcase import load
 from kabulcase.figures import ChartDataError
 from kabulcase.figures import models as charts
+from kabulcase.figures import theme
 from kabulcase.models import assumptions as reg
 from kabulcase.models import cost, detection, power, rights
 from kabulcase.models import uncertainty as unc
@@ -711,7 +712,7 @@ def test_cost_dashboard_updates_and_resets():
     assert box.figure is figure and box.readout.value != before
     sched = cost.rollout_schedule(**box.values())
     assert np.allclose(box.figure.data[0].y, sched["capex_usd"] / 1e6)
-    assert charts._usd(box.result["tco_usd"]) in box.figure.layout.meta["description"]
+    assert theme.usd(box.result["tco_usd"]) in box.figure.layout.meta["description"]
     box.controls["horizon_years"].value = 6
     assert list(box.figure.data[1].x) == list(range(1, 7))
     box.case_buttons.value = "low"

@@ -311,6 +311,18 @@ def _norm_label(label: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(label).strip().lower())
 
 
+def _by_alias(got: dict[str, float], what: str, aliases: dict[str, str], use: str) -> dict[str, float]:
+    """Re-key a mapping through ``aliases`` (normalised label, or a part of it -> key);
+    ``use`` names the labels to use when one matches nothing."""
+    out: dict[str, float] = {}
+    for k, v in got.items():
+        key = aliases.get(k) or next((t for alias, t in aliases.items() if alias in k), None)
+        if key is None:
+            raise _Answer(f"{what} has a label {k!r}; use {use}.")
+        out[key] = v
+    return out
+
+
 def _as_mapping(answer: Any, what: str, label_column: str) -> dict[str, float]:
     """label -> number from a Series, a dict, a two-column table or a list of pairs."""
     x = answer

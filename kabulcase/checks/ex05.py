@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..data import load, value
 from . import core
-from .core import (RUBRICS, Rubric, _Answer, _as_mapping, _as_number, _call_with_time_limit,
+from .core import (RUBRICS, Rubric, _Answer, _as_mapping, _as_number, _by_alias, _call_with_time_limit,
                    _describe, _expects, _hidden, _is_number, _is_unanswered, _norm_label,
                    _question, _TimeLimit, expected)
 
@@ -115,19 +115,8 @@ def _two_labels(answer: Any, what: str, aliases: dict[str, str]) -> dict[str, fl
             and all(_is_number(v) for v in answer):
         raise _Answer(f"{what} has two numbers but no labels: say which is the total and which "
                       f"the development budget (a dict or a Series).")
-    got = _as_mapping(answer, what, "budget")
-    out: dict[str, float] = {}
-    for k, v in got.items():
-        key = aliases.get(k)
-        if key is None:
-            for alias, target in aliases.items():
-                if alias in k:
-                    key = target
-                    break
-        if key is None:
-            raise _Answer(f"{what} has a label {k!r}; use 'total' and 'development'.")
-        out[key] = v
-    return out
+    return _by_alias(_as_mapping(answer, what, "budget"), what, aliases,
+                     "'total' and 'development'")
 
 
 BUDGET_LABELS = {"total": "total", TOTAL: "total", "development": "development",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..data import load, value
 from . import core
-from .core import (RUBRICS, Rubric, _Answer, _as_mapping, _as_number, _call_with_time_limit,
+from .core import (RUBRICS, Rubric, _Answer, _as_mapping, _as_number, _by_alias, _call_with_time_limit,
                    _describe, _expects, _hidden, _is_number, _is_unanswered, _norm_label,
                    _question, _TimeLimit, expected)
 
@@ -122,20 +122,8 @@ def _labelled(answer: Any, what: str, aliases: dict[str, str], label: str) -> di
     if isinstance(answer, (list, tuple, np.ndarray)) and all(_is_number(v) for v in answer):
         raise _Answer(f"{what} has numbers but no labels: say which is which "
                       f"({', '.join(sorted(set(aliases.values())))}), as a dict or a Series.")
-    got = _as_mapping(answer, what, label)
-    out: dict[str, float] = {}
-    for k, v in got.items():
-        key = aliases.get(k)
-        if key is None:
-            for alias, target in aliases.items():
-                if alias in k:
-                    key = target
-                    break
-        if key is None:
-            raise _Answer(f"{what} has a label {k!r}; use "
-                          f"{', '.join(repr(x) for x in sorted(set(aliases.values())))}.")
-        out[key] = v
-    return out
+    return _by_alias(_as_mapping(answer, what, label), what, aliases,
+                     ", ".join(repr(x) for x in sorted(set(aliases.values()))))
 
 
 # --------------------------------------------------------------------------- q1: what the models rest on

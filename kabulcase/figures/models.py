@@ -33,7 +33,7 @@ from ..models import assumptions as reg
 from ..models import cost, detection
 from ..models import uncertainty as unc
 from .theme import (DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload,
-                    wrap)
+                    usd, wrap)
 
 REGISTRY_COLUMNS = ["model", "name", "label", "unit", "low", "default", "high", "basis",
                     "source_id", "note"]
@@ -54,18 +54,6 @@ MILLION = 1e6
 # ---------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------
-
-def _usd(x: float) -> str:
-    """USD in words a reader can say: 'USD 787 million', 'USD 1.2 billion', 'USD 5,000'."""
-    x = float(x)
-    if abs(x) >= 1e9:
-        return f"USD {x / 1e9:,.1f} billion"
-    if abs(x) >= 1e7:
-        return f"USD {x / 1e6:,.0f} million"
-    if abs(x) >= 1e6:
-        return f"USD {x / 1e6:,.1f} million"
-    return f"USD {x:,.0f}"
-
 
 def one_in(share: float) -> str:
     """A small share as '1 in 2,500' (a share of 0 as 'none'; above a half as a percent)."""
@@ -112,7 +100,7 @@ def _plain_label(model: str, output: str, years: float | None = None) -> str:
 
 def _fmt_output(model: str, output: str, value: float) -> str:
     if output.endswith("_usd") or output.endswith("_usd_per_year"):
-        return _usd(value)
+        return usd(value)
     if output in ("precision", "precision_reference", "precision_affected"):
         return one_in(value) + " alerts true"
     factor, _, _ = _scale(model, output)
@@ -452,8 +440,8 @@ def cost_static(registry: pd.DataFrame | None = None, counts: pd.DataFrame | Non
     plan = budgets[budgets["item"] == "plan_2021_upgrade"]
     comp = cost.budget_comparison(float(first["sched"]["capex_usd"].sum()), budgets)
     ratio = {r.item: r.ratio for r in comp.itertuples()}
-    title = (f"{first['cameras']:,} cameras over {horizon} years: {_usd(first['tco'])} "
-             f"(nine in ten simulations {_usd(first['tco_p5'])} to {_usd(first['tco_p95'])}); "
+    title = (f"{first['cameras']:,} cameras over {horizon} years: {usd(first['tco'])} "
+             f"(nine in ten simulations {usd(first['tco_p5'])} to {usd(first['tco_p95'])}); "
              f"running them is {first['opex_share']:.0%} of it")
     table_rows = []
     for c in cases:
@@ -475,8 +463,8 @@ def cost_static(registry: pd.DataFrame | None = None, counts: pd.DataFrame | Non
         f"range (seed {seed}). The slider moves between network sizes from data/camera_counts.csv; "
         f"the 2023 and 2025 counts are unverified official claims that include cameras households "
         f"were ordered to buy. "
-        + " ".join(f"{c['label']}: {_usd(c['tco'])} over {horizon} years (simulations "
-                   f"{_usd(c['tco_p5'])} to {_usd(c['tco_p95'])}), running costs "
+        + " ".join(f"{c['label']}: {usd(c['tco'])} over {horizon} years (simulations "
+                   f"{usd(c['tco_p5'])} to {usd(c['tco_p95'])}), running costs "
                    f"{c['opex_share']:.0%} of it." for c in cases)
         + f" For scale: the capital cost of the {first['cameras']:,}-camera network is "
         f"{ratio['plan_2021_upgrade']:.1f} times the 2021 plan and "
@@ -738,8 +726,8 @@ def _cost_dashboard_parts(p: Mapping[str, Any]) -> tuple[pd.DataFrame, dict, str
     for col in ("capex_usd", "maintenance_usd", "staff_usd", "total_usd"):
         table[col] = table[col].round(0)
     description = (f"Model output for the settings chosen ({p['n_cameras']:,.0f} cameras): capital "
-                   f"{_usd(result['capex_usd'])}, running cost {_usd(result['opex_usd_per_year'])} a "
-                   f"year once built, total {_usd(result['tco_usd'])} over "
+                   f"{usd(result['capex_usd'])}, running cost {usd(result['opex_usd_per_year'])} a "
+                   f"year once built, total {usd(result['tco_usd'])} over "
                    f"{int(p['horizon_years'])} years, {result['opex_share_of_tco']:.0%} of it running "
                    f"costs.")
     return sched, result, description, table_payload(table, list(table.columns))

@@ -43,7 +43,7 @@ from ..models import cost, power, rights
 from ..models import uncertainty as unc
 from .governance import LEVEL_STYLE
 from .theme import (DASHES, PALETTE, SYMBOLS, ChartDataError, finish, require_columns, table_payload,
-                    wrap)
+                    usd, wrap)
 
 MILLION = 1e6
 HOURS_PER_DAY = power.HOURS_PER_DAY
@@ -670,21 +670,6 @@ def risk_range(scenario: Scenario, level: str = "very high") -> tuple[int, int]:
 # Shared chart helpers
 # ---------------------------------------------------------------------------------------
 
-def _usd(x: float) -> str:
-    x = float(x)
-    if abs(x) >= 1e9:
-        return f"USD {x / 1e9:,.1f} billion"
-    if abs(x) >= 1e7:
-        return f"USD {x / 1e6:,.0f} million"
-    if abs(x) >= 1e6:
-        return f"USD {x / 1e6:,.1f} million"
-    return f"USD {x:,.0f}"
-
-
-usd = _usd
-"""USD in words a reader can say: 'USD 755 million', 'USD 1.0 billion', 'USD 5,000'."""
-
-
 def _count(x: float) -> str:
     x = float(x)
     if x >= 100:
@@ -854,7 +839,7 @@ def frontier_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | N
     tal_rec, tal_cost = result(res, "taliban", "cameras_recording"), result(res, "taliban", "tco_usd")
     ratio = per_dollar["ratio"]
     title = (f"Batteries buy recording more cheaply than cameras: the plan as reported, "
-             f"{_usd(tal_cost)} over {tal.levers['horizon_years']:g} years, keeps about "
+             f"{usd(tal_cost)} over {tal.levers['horizon_years']:g} years, keeps about "
              f"{_count(tal_rec)} cameras recording at any moment; spent with batteries, the same "
              f"money would keep about {ratio:.0f} times as many recording")
     description = (
@@ -864,8 +849,8 @@ def frontier_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | N
         "median; its bars span the 5th to the 95th percentile of total cost (across) and of "
         "cameras recording at any moment (up and down). "
         + " ".join(
-            f"{r['scenario']}: about {r['cameras_median']:,} cameras, {_usd(r['tco_usd_million_median'] * MILLION)} "
-            f"({_usd(r['tco_usd_million_p5'] * MILLION)} to {_usd(r['tco_usd_million_p95'] * MILLION)}) "
+            f"{r['scenario']}: about {r['cameras_median']:,} cameras, {usd(r['tco_usd_million_median'] * MILLION)} "
+            f"({usd(r['tco_usd_million_p5'] * MILLION)} to {usd(r['tco_usd_million_p95'] * MILLION)}) "
             f"over {tal.levers['horizon_years']:g} years, {r['recording_median']:,} recording at any moment "
             f"({r['recording_p5']:,} to {r['recording_p95']:,}); rights-risk factors at 'very high': "
             f"{r['very_high_risk_factors']} of {len(rights.FACTORS)}." for r in table_rows[:-1])
@@ -873,7 +858,7 @@ def frontier_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | N
         f"The two lines sweep the number of cameras with every assumption at its default: on grid "
         f"power alone a camera records {per_dollar['share_grid']:.0%} of the day; with batteries bridging "
         f"{backup_hours:g} hours, {per_dollar['share_battery']:.0%}, for "
-        f"{_usd(per_dollar['extra_per_camera'])} more per camera over the years counted. The "
+        f"{usd(per_dollar['extra_per_camera'])} more per camera over the years counted. The "
         f"lower line lies below and to the right: for the same money, batteries keep about "
         f"{ratio:.0f} times as many cameras recording. The rights labels come from the book's "
         "risk scheme (chapter 7), an ordinal judgement that depends on safeguards, not size."
@@ -1003,18 +988,18 @@ def drivers_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | No
     rec_lo = min(top_rec["cameras_recording_output_low"], top_rec["cameras_recording_output_high"])
     rec_hi = max(top_rec["cameras_recording_output_low"], top_rec["cameras_recording_output_high"])
     title = (f"{s.name}: {top_cost['label'].lower()} sets the cost "
-             f"({_usd(top_cost['tco_usd_output_low'])} to {_usd(top_cost['tco_usd_output_high'])}); "
+             f"({usd(top_cost['tco_usd_output_low'])} to {usd(top_cost['tco_usd_output_high'])}); "
              f"{top_rec['label'].lower()} sets the recording ({_count(rec_lo)} to {_count(rec_hi)} "
              "cameras at any moment)")
     description = (
         f"Model output, not data: one input at a time moves from the low to the high end of its "
         f"range in data/model_assumptions.csv while every other stays at the value of the scenario "
         f"'{s.name}' (its choices) or at its default (the uncertain facts). Dotted lines: the "
-        f"result with everything at those values ({_usd(table['tco_usd_output_central'].iloc[0])} and "
+        f"result with everything at those values ({usd(table['tco_usd_output_central'].iloc[0])} and "
         f"{_count(table['cameras_recording_output_central'].iloc[0])} cameras recording). Ordered by "
         "the larger of the two swings relative to that result. "
         + " ".join(f"{r.label} ({r.basis}), {_num(r.low)} to {_num(r.high)} {r.unit}: cost "
-                   f"{_usd(r.tco_usd_output_low)} to {_usd(r.tco_usd_output_high)}, recording "
+                   f"{usd(r.tco_usd_output_low)} to {usd(r.tco_usd_output_high)}, recording "
                    f"{_count(r.cameras_recording_output_low)} to {_count(r.cameras_recording_output_high)}."
                    for r in table.itertuples())
         + f" The largest uncertain fact for cost is {top_fact['label'].lower()} ({top_fact['basis']}). "

@@ -131,6 +131,18 @@ def text_px(line: str, size: float) -> float:
     return width
 
 
+def usd(x: float) -> str:
+    """USD in words a reader can say: 'USD 787 million', 'USD 1.2 billion', 'USD 5,000'."""
+    x = float(x)
+    if abs(x) >= 1e9:
+        return f"USD {x / 1e9:,.1f} billion"
+    if abs(x) >= 1e7:
+        return f"USD {x / 1e6:,.0f} million"
+    if abs(x) >= 1e6:
+        return f"USD {x / 1e6:,.1f} million"
+    return f"USD {x:,.0f}"
+
+
 def wrap(text: str, width: int = 120, *, px: float | None = None, size: float = 14) -> str:
     """Break text into lines with ``<br>``: SVG text in a plotly figure does not wrap.
 

@@ -26,6 +26,7 @@ from IPython import get_ipython
 
 from ..data import load
 from ..figures import models as charts
+from ..figures.theme import usd
 from ..models import assumptions as reg
 from ..models import cost as model
 
@@ -178,10 +179,6 @@ class AssumptionDashboard(widgets.VBox):
             self.figure.show(renderer="plotly_mimetype")
 
 
-def _usd(x: float) -> str:
-    return charts._usd(x)
-
-
 class CostDashboard(AssumptionDashboard):
     """The cost dashboard. ``case_buttons`` set the six unit costs to a case of
     ``data/unit_costs.csv``."""
@@ -229,18 +226,18 @@ class CostDashboard(AssumptionDashboard):
         per_res = model.per_resident(result["capex_usd"], self.density)
         per_cam = self.comparators["usd_per_camera"].dropna()
         return (
-            f"<p><strong>Capital cost: {_usd(result['capex_usd'])}</strong> "
-            f"({_usd(result['capex_per_camera_usd'])} per camera, all in; Safe City projects "
-            f"elsewhere: {_usd(per_cam.min())} to {_usd(per_cam.max())} per camera). "
-            f"Running cost once built: {_usd(result['opex_usd_per_year'])} a year "
+            f"<p><strong>Capital cost: {usd(result['capex_usd'])}</strong> "
+            f"({usd(result['capex_per_camera_usd'])} per camera, all in; Safe City projects "
+            f"elsewhere: {usd(per_cam.min())} to {usd(per_cam.max())} per camera). "
+            f"Running cost once built: {usd(result['opex_usd_per_year'])} a year "
             f"({result['operators']:,.0f} operators, {result['posts']:,.0f} seats). "
-            f"<strong>Total over {int(values['horizon_years'])} years: {_usd(result['tco_usd'])}</strong>, "
+            f"<strong>Total over {int(values['horizon_years'])} years: {usd(result['tco_usd'])}</strong>, "
             f"{result['opex_share_of_tco']:.0%} of it running costs.<br>"
             f"For scale (book's arithmetic): the capital cost is "
             f"{comp['plan_2021_upgrade']:.1f} times the 2021 plan, "
             f"{comp['budget_fy1401_total']:.0%} of the 2022 national budget and "
             f"{comp['budget_fy1401_development']:.0%} of its development budget; "
-            f"{_usd(per_res['low'])} to {_usd(per_res['high'])} per Kabul resident.</p>"
+            f"{usd(per_res['low'])} to {usd(per_res['high'])} per Kabul resident.</p>"
         )
 
 
