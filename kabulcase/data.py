@@ -27,9 +27,24 @@ from typing import Any
 
 import pandas as pd
 
-# KABULCASE_DATA_DIR lets an instructor or a test point the loader at another copy of data/.
-DATA_DIR = Path(os.environ.get("KABULCASE_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
 PACKAGE_FILE = "datapackage.json"
+# The data a non-editable install carries: `pip install .` copies data/ here (setup.py).
+PACKAGED_DATA = Path(__file__).resolve().parent / "_data"
+
+
+def _default_data_dir(environ=os.environ) -> Path:
+    """Where the data is: KABULCASE_DATA_DIR (an instructor's or a test's copy), else the
+    repository's data/ next to the package (a clone, or an editable install), else the copy
+    installed with the package."""
+    if environ.get("KABULCASE_DATA_DIR"):
+        return Path(environ["KABULCASE_DATA_DIR"])
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / PACKAGE_FILE).exists() or not (PACKAGED_DATA / PACKAGE_FILE).exists():
+        return checkout
+    return PACKAGED_DATA
+
+
+DATA_DIR = _default_data_dir()
 SOURCES = "sources"
 SOURCE_ID_FIELD = "source_id"
 MAX_REPORTED_ERRORS = 20
@@ -95,7 +110,10 @@ def package(data_dir: Path | str = DATA_DIR) -> dict:
     if not path.exists():
         raise FileNotFoundError(
             f"No {PACKAGE_FILE} in {Path(data_dir)}: the data folder must hold the Data Package "
-            f"descriptor that describes every CSV."
+            f"descriptor that describes every CSV. If you installed kabulcase by hand, install it "
+            f"from a copy of the whole repository (`pip install -r requirements.txt` in the "
+            f"clone, or `pip install <clone>`), which brings data/ with it; or set "
+            f"KABULCASE_DATA_DIR to a folder that holds the module's data/."
         )
     return _read_package(path, path.stat().st_mtime)
 
