@@ -3,16 +3,21 @@
 :func:`interactive_table` returns an object that shows as plain accessible HTML: a
 caption, a labelled filter box, and column headers that are buttons. The book's own
 ``kc-tables.js`` makes them work (loaded only on pages that have such a table); with
-JavaScript off, or in JupyterLab, the full table is still there.
+JavaScript off the full table is still there. In a live notebook (JupyterLab), where no page
+script runs, the same table shows as a widget whose filter and sort work
+(:class:`kabulcase.widgets.table.TableExplorer`).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import uuid
 from collections.abc import Sequence
 
 import pandas as pd
+
+from .render import RENDERER_ENV
 
 
 class InteractiveTable:
@@ -38,7 +43,7 @@ class InteractiveTable:
         )
         body = []
         for row in self.frame.itertuples(index=False):
-            cells = "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row)
+            cells = "".join(f"<td>{html.escape(format_cell(v))}</td>" for v in row)
             body.append(f"<tr>{cells}</tr>")
         n = len(self.frame)
         return (
@@ -56,7 +61,7 @@ class InteractiveTable:
     def _repr_markdown_(self) -> str:
         """A plain Markdown table, for the PDF book (LaTeX cannot show the HTML one)."""
         def cell(v) -> str:
-            return _fmt(v).replace("|", "\\|").replace("\n", " ")
+            return format_cell(v).replace("|", "\\|").replace("\n", " ")
         head = "| " + " | ".join(cell(c) for c in self.frame.columns) + " |"
         rule = "| " + " | ".join("---" for _ in self.frame.columns) + " |"
         rows = ["| " + " | ".join(cell(v) for v in row) + " |"
@@ -66,8 +71,18 @@ class InteractiveTable:
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.frame.to_string(index=False)}"
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # The book's page script works the HTML version; a live kernel gets the widget instead.
+        # (IPython adds the HTML and Markdown versions to this bundle either way.)
+        if os.environ.get(RENDERER_ENV) == "book":
+            return {}
+        from .widgets.table import TableExplorer
 
-def _fmt(v) -> str:
+        return TableExplorer(self.frame, self.caption)._repr_mimebundle_()
+
+
+def format_cell(v) -> str:
+    """A cell as the tables show it: blank for missing, dates as YYYY-MM-DD, whole numbers with commas."""
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return ""
     if isinstance(v, pd.Timestamp):
