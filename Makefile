@@ -9,8 +9,9 @@ BUILD_DIR := _build
 HTML := _build/html
 PORT ?= 8000
 JB_FLAGS := --config book/_config.yml --toc book/_toc.yml --path-output .
-# Figures carry the book's accessible, CDN-free HTML only in the book build.
-export KABULCASE_RENDERER := book
+# Figures carry the book's accessible, CDN-free HTML (and its rule that every chart has alt
+# text) only where the book is built or tested; never in the learner's JupyterLab.
+BOOK_ENV := KABULCASE_RENDERER=book
 export PYTHONDONTWRITEBYTECODE := 1
 
 PDF := _build/cameras-over-kabul.pdf
@@ -25,7 +26,7 @@ help:
 	@echo "make pdf     build the PDF book into $(PDF) (installs Debian TeX packages if missing)"
 	@echo "make bench   print build times, notebook times, page weights, Lighthouse scores"
 	@echo "make serve   serve the built book on http://127.0.0.1:$(PORT)"
-	@echo "make lab     open JupyterLab on the chapters and exercises"
+	@echo "make lab     JupyterLab for learners: chapters and student copies of the exercises in lab/"
 	@echo "make clean   remove the build, the execution cache and generated files"
 	@echo "make release student and instructor notebooks of the exercises in release/ (FORCE=1 replaces one)"
 	@echo "make grade   run and score submitted notebooks: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"
@@ -58,13 +59,13 @@ tex:
 
 # Charts become vector PDFs through kaleido and Debian's chromium (KABULCASE_STATIC=1).
 pdf: $(BIN)/.dev-installed node_modules/.book-installed chromium tex
-	KABULCASE_STATIC=1 KABULCASE_HIDE_SOLUTIONS=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output $(BUILD_DIR)/pdf --builder pdflatex
+	$(BOOK_ENV) KABULCASE_STATIC=1 KABULCASE_HIDE_SOLUTIONS=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml --path-output $(BUILD_DIR)/pdf --builder pdflatex
 	cp $(BUILD_DIR)/pdf/_build/latex/book.pdf $(PDF)
 	@echo
 	@echo "The PDF is $(abspath $(PDF))"
 
 book: $(BIN)/.book-installed node_modules/.book-installed
-	$(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
+	$(BOOK_ENV) $(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
 	@echo
 	@echo "The book is in $(abspath $(HTML))/index.html"
 	@echo "Serve it with:  make serve   (then open http://127.0.0.1:$(PORT)/)"
@@ -79,24 +80,25 @@ notebooks: $(BIN)/.book-installed
 	done
 
 test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
-	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 -n auto --maxprocesses 4 --dist loadgroup --nbval-lax tests $(BUILD_DIR)/nbval
+	$(BOOK_ENV) $(BIN)/python -m pytest -p no:cacheprovider --durations=15 -n auto --maxprocesses 4 --dist loadgroup --nbval-lax tests $(BUILD_DIR)/nbval
 
 # Figures, not pass/fail: timings and sizes vary with the machine.
 bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
-	$(BIN)/python benchmarks/bench_models.py
-	$(BIN)/python benchmarks/bench_book.py
+	$(BOOK_ENV) $(BIN)/python benchmarks/bench_models.py
+	$(BOOK_ENV) $(BIN)/python benchmarks/bench_book.py
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
 	$(BIN)/python benchmarks/serve.py $(HTML) --port $(PORT)
 
+# The learner's lab: chapters and the exercises' student copies in lab/ (never overwritten),
+# rendered by jupyterlab-myst, with no book-build switches in the kernels' environment.
 lab: $(BIN)/.book-installed
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp .binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. --allow-root
+	$(BIN)/python -m kabulcase.lab
 
 clean:
 	rm -rf $(BUILD_DIR) book/_generated
+	@test ! -d lab || echo "Kept lab/ (your own copies of the notebooks); delete it by hand to start afresh."
 
 .PHONY: release grade
 
