@@ -227,6 +227,10 @@ CORRUPTIONS = {
         "claims",
         lambda t: t.replace(",high\n", ",\n", 1),
         "required but empty"),
+    "bad access value": (
+        "sources",
+        lambda t: t.replace(",secondary_copy,", ",syndicated,", 1),
+        "expected one of"),
     "bad date": (
         "case_timeline",
         lambda t: t.replace("2021-08-15,", "15/08/2021,", 1),
