@@ -133,12 +133,18 @@ def render_pages(data_dir: Path | str = DATA_DIR) -> dict[str, str]:
         body = [f"# Data: {title}", "", GENERATED_NOTE, ""]
         body += [_dataset_section(r, readme, data_dir) for r in items]
         pages[f"data-{topic}"] = "\n".join(body) + "\n"
-    index += ["", "## All sources", "", "| id | publisher | title | published | reliability |",
-              "| --- | --- | --- | --- | --- |"]
+    # Readers should see at a glance which rows reach the publisher's own document and
+    # which only a copy of it (data/README.md defines the access values).
+    index += ["", "## All sources", "",
+              "| id | publisher | title | published | access | reliability |",
+              "| --- | --- | --- | --- | --- | --- |"]
     for src in sources.itertuples():
         published = "n.d." if pd.isna(src.date_published) else src.date_published
+        access = str(src.access).replace("_", " ")
+        if not pd.isna(src.read_via):
+            access += f" ([figures read in a copy]({src.read_via}))"
         index.append(f"| `{src.source_id}` | {_md_cell(src.publisher)} | "
-                     f"[{_md_cell(src.title)}]({src.url}) | {published} | "
+                     f"[{_md_cell(src.title)}]({src.url}) | {published} | {access} | "
                      f"{_md_cell(src.reliability)} |")
     pages["data-appendix"] = "\n".join(index) + "\n"
     return pages

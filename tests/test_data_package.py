@@ -227,6 +227,10 @@ CORRUPTIONS = {
         "claims",
         lambda t: t.replace(",high\n", ",\n", 1),
         "required but empty"),
+    "bad access value": (
+        "sources",
+        lambda t: t.replace(",secondary_copy,", ",syndicated,", 1),
+        "expected one of"),
     "bad date": (
         "case_timeline",
         lambda t: t.replace("2021-08-15,", "15/08/2021,", 1),
@@ -272,3 +276,49 @@ def test_unknown_dataset_names_the_available_ones():
     for name in ("electricity_access", "kabul_attacks", "claims"):
         assert name in str(err.value)
     assert set(datasets()) == set(RESOURCES)
+
+
+ACCESS_VALUES = ("primary", "official", "secondary_copy", "book_assumption")
+
+
+def secondary_copy_reasons(readme: str) -> dict[str, str]:
+    """The table under 'Secondary copies kept, row by row' in data/README.md: id -> reason."""
+    start = readme.index("**Secondary copies kept, row by row.**")
+    end = readme.index("**Gaps and disagreements.**", start)
+    return dict(re.findall(r"^\| `([a-z0-9-]+)` \| (.*?) \|$", readme[start:end], flags=re.M))
+
+
+def test_every_source_says_how_it_reaches_its_document():
+    for i, row in enumerate(rows("sources"), start=2):
+        assert row.get("access") in ACCESS_VALUES, (
+            f"sources.csv line {i} ({row['source_id']}): access is {row.get('access')!r}; "
+            f"give one of {', '.join(ACCESS_VALUES)} (definitions in data/README.md, Sources)")
+        if row["read_via"]:
+            # read_via records the copy behind a primary address; on a copy it means nothing.
+            assert row["access"] in ("primary", "official"), f"sources.csv line {i}"
+            assert row["read_via"] != row["url"], f"sources.csv line {i}"
+
+
+def test_every_secondary_copy_is_named_in_the_readme_with_its_reason():
+    reasons = secondary_copy_reasons((DATA / "README.md").read_text(encoding="utf-8"))
+    copies = {r["source_id"] for r in rows("sources") if r["access"] == "secondary_copy"}
+    unexplained = sorted(s for s in copies if len(reasons.get(s, "").strip()) < 20)
+    assert not unexplained, (
+        f"secondary copies with no reason in data/README.md: {unexplained}; add a row "
+        f"'| `id` | why no primary is cited |' to its 'Secondary copies kept' table")
+    stale = sorted(set(reasons) - copies)
+    assert not stale, f"data/README.md lists as copies rows that are not secondary_copy: {stale}"
+
+
+def test_the_reason_table_parser_finds_rows_and_ignores_other_text():
+    readme = ("**Secondary copies kept, row by row.** Intro.\n\n| source_id | why |\n|---|---|\n"
+              "| `a-1` | no primary found |\n\n**Gaps and disagreements.**\n| `b` | later |\n")
+    assert secondary_copy_reasons(readme) == {"a-1": "no primary found"}
+
+
+def test_access_counts_in_the_readme_match_sources():
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    counts = {v: sum(r["access"] == v for r in rows("sources")) for v in ACCESS_VALUES}
+    for value, n in counts.items():
+        line = re.search(rf"^\| {value} \| \d+ \| (\d+)", readme, flags=re.M)
+        assert line and int(line.group(1)) == n, f"README 'after' count for {value} is not {n}"
