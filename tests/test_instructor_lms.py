@@ -234,3 +234,14 @@ def test_the_hostile_id_round_trips_through_the_marks_file(results, tmp_path):
     filled = [[*r[:3], "1", ""] for r in rows[1:]]
     marks = marking.read_marks(_fill(tmp_path / "filled.csv", filled), records)
     assert HOSTILE in {m.student for m in marks}
+
+
+def test_the_command_line_writes_every_lms_file_and_reports_errors_plainly(results, roster, tmp_path, capsys):
+    from kabulcase.instructor.__main__ import main
+    assert main(["lms", str(results), "--roster", str(roster), "--out", str(tmp_path / "lms"),
+                 "--canvas-assignment", "ex02=4567"]) == 0
+    assert sorted(p.name for p in (tmp_path / "lms").iterdir()) == [
+        "canvas-grades.csv", "gradescope-grades.csv", "moodle-grades.csv"]
+    assert "not fully marked yet" in capsys.readouterr().out
+    assert main(["lms", str(results), "--roster", str(roster), "--canvas-assignment", "ex02"]) == 1
+    assert "exNN=ID" in capsys.readouterr().err
