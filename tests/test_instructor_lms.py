@@ -150,7 +150,7 @@ def test_a_roster_without_a_student_column_is_refused(tmp_path):
 def test_canvas_needs_an_id_for_every_student(results, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(f"student,email\namina,a@x.org\nbashir,b@x.org\n\"{HOSTILE.replace(chr(34), 2 * chr(34))}\",c@x.org\n")
-    with pytest.raises(lms.RosterError, match="Canvas matches a student by ID"):
+    with pytest.raises(lms.RosterError, match="Canvas matches a student by ID or SIS User ID"):
         lms.write_all(read_results(results), lms.read_roster(roster), tmp_path / "out", only=("canvas",))
 
 

@@ -130,10 +130,10 @@ def canvas_rows(records: list[Record], roster: dict[str, Person],
                           f"assignment's address); got {bad}.")
     for sid in sorted({r.student for r in records}):
         p = roster[sid]
-        if not (p.canvas_user_id or p.sis_user_id or p.sis_login_id):
-            raise RosterError(f"Canvas matches a student by ID, SIS User ID or SIS Login ID; the "
-                              f"roster has none for {sid!r}. Fill canvas_user_id, sis_user_id or "
-                              f"sis_login_id (export them from the Canvas gradebook).")
+        if not (p.canvas_user_id or p.sis_user_id):
+            raise RosterError(f"Canvas matches a student by ID or SIS User ID; the roster has "
+                              f"neither for {sid!r}. Fill canvas_user_id or sis_user_id (export "
+                              f"them from the Canvas gradebook).")
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + \
         [_canvas_header(s, assignment_ids) for s in _sets(records)]
     body = _rows(records, roster, lambda p: [p.name or p.student, p.canvas_user_id, p.sis_user_id,
