@@ -85,6 +85,14 @@ def test_a_broken_record_is_refused_with_its_line(tmp_path, change, message):
         read_results(path)
 
 
+def test_an_unidentified_notebook_is_skipped_and_said_so(tmp_path):
+    path = _write(tmp_path / "results.jsonl", [_record("amina"), _record("essay", set=None,
+                                                                        status="unknown-exercise")])
+    skipped = []
+    assert [r.student for r in read_results(path, skipped=skipped)] == ["amina"]
+    assert len(skipped) == 1 and "'essay'" in skipped[0] and "unknown-exercise" in skipped[0]
+
+
 def test_a_cut_off_last_line_is_reported(tmp_path):
     path = tmp_path / "results.jsonl"
     path.write_text(json.dumps(_record("amina")) + "\n" + json.dumps(_record("b"))[:40])

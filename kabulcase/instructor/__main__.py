@@ -27,8 +27,16 @@ def _assignments(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _read(path):
+    skipped: list[str] = []
+    records = read_results(path, skipped=skipped)
+    for note in skipped:
+        print(f"note: skipped {note}", file=sys.stderr)
+    return records
+
+
 def _records(args):
-    records = read_results(args.results)
+    records = _read(args.results)
     if getattr(args, "marks", None):
         records = marking.merge(records, marking.read_marks(args.marks, records))
     return records
@@ -50,7 +58,7 @@ def _lms(args) -> None:
 
 def _marking(args) -> None:
     out = Path(args.out or Path(args.results).parent / "marking")
-    for p in marking.export(read_results(args.results), out):
+    for p in marking.export(_read(args.results), out):
         print(f"wrote {p}")
 
 

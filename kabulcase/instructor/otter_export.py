@@ -98,7 +98,9 @@ def _code_question(q: checks.Question, cell: nbformat.NotebookNode) -> list[nbfo
         variables = sorted({h.variable for h in q.hidden})
         namespace = "{" + ", ".join(f"{v!r}: {v}" for v in variables) + "}"
         cells.append(_test(f"test_{name}_hidden", variables, sum(h.max_score for h in q.hidden), True,
-                           f"from kabulcase.checks import assert_hidden\n"
+                           f"from kabulcase.checks import QUESTIONS, assert_hidden\n"
+                           f"assert QUESTIONS[{q.key!r}].hidden, 'the hidden checks are not "
+                           f"installed in this grading environment'\n"
                            f"assert_hidden({q.key!r}, {namespace})"))
     cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     return cells

@@ -176,8 +176,12 @@ def _graded_at(r: Record) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
-def read_results(path: str | Path) -> list[Record]:
-    """Every student's latest record per exercise set, sorted by set and student."""
+def read_results(path: str | Path, *, skipped: list[str] | None = None) -> list[Record]:
+    """Every student's latest record per exercise set, sorted by set and student.
+
+    A record whose notebook the grader could not identify as any exercise set
+    (``"set": null``) has nothing to upload; it is left out, and described in ``skipped``
+    if a list is given, so that one unidentified notebook does not hold up a class."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"No grading records at {path}: run `make grade` first (it writes "
@@ -193,6 +197,12 @@ def read_results(path: str | Path) -> list[Record]:
             except json.JSONDecodeError as exc:
                 problems.append(f"line {line_no}: not valid JSON ({exc.msg}); a run that was cut "
                                 f"off can leave a partial last line")
+                continue
+            if isinstance(raw, dict) and raw.get("set") is None and "set" in raw:
+                if skipped is not None:
+                    skipped.append(f"line {line_no}: {raw.get('student')!r} ({raw.get('file')}) was "
+                                   f"not identified as an exercise set (status "
+                                   f"{raw.get('status')}); nothing to upload for it")
                 continue
             r = _record(raw, f"line {line_no}", problems)
             if r is None:
