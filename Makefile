@@ -82,7 +82,7 @@ notebooks: $(BIN)/.book-installed
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
-test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
+test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks $(BUILD_DIR)/otter-venv/.installed
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=15 -n auto --maxprocesses 4 --dist loadgroup --nbval-lax tests $(BUILD_DIR)/nbval
 
 # Figures, not pass/fail: timings and sizes vary with the machine.

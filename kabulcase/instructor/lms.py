@@ -112,7 +112,7 @@ def _canvas_header(exercise: str, assignment_ids: dict[str, str]) -> str:
     return f"{title} ({assignment_ids[exercise]})" if exercise in assignment_ids else title
 
 
-def _rows(records, roster, identify, header_ids):
+def _rows(records, roster, identify):
     points = _points_by_student(records)
     sets = _sets(records)
     people = sorted({r.student for r in records})
@@ -137,7 +137,7 @@ def canvas_rows(records: list[Record], roster: dict[str, Person],
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + \
         [_canvas_header(s, assignment_ids) for s in _sets(records)]
     body = _rows(records, roster, lambda p: [p.name or p.student, p.canvas_user_id, p.sis_user_id,
-                                              p.sis_login_id, p.section], None)
+                                              p.sis_login_id, p.section])
     return [header, *body]
 
 
@@ -150,7 +150,7 @@ def moodle_rows(records: list[Record], roster: dict[str, Person],
             raise RosterError(f"The Moodle file identifies students by {identifier}, but the roster "
                               f"has no {identifier} for {sid!r}.")
     header = [MOODLE_IDS[identifier]] + [set_title(s) for s in _sets(records)]
-    body = _rows(records, roster, lambda p: [getattr(p, identifier)], None)
+    body = _rows(records, roster, lambda p: [getattr(p, identifier)])
     return [header, *body]
 
 
@@ -161,7 +161,7 @@ def gradescope_rows(records: list[Record], roster: dict[str, Person]) -> list[li
                               f"email for {sid!r}.")
     header = ["Name", "Email", "SID"] + [set_title(s) for s in _sets(records)]
     body = _rows(records, roster, lambda p: [p.name or p.student, p.email,
-                                              p.sis_user_id or p.idnumber], None)
+                                              p.sis_user_id or p.idnumber])
     return [header, *body]
 
 
