@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -63,3 +64,27 @@ def test_the_links_follow_the_one_repository_setting(tmp_path):
     assert query["repo"] == ["https://git.example.org/course/fork.git"]
     assert query["branch"] == ["term-2027"]
     assert query["urlpath"] == ["lab/tree/fork/exercises/ex01-the-case.md"]
+
+
+class _Anchors(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and "/git-pull?" in href:
+            self.hrefs.append(href)  # HTMLParser has already unescaped &amp;
+
+
+def links_on_page(page) -> list[str]:
+    parser = _Anchors()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+def test_the_guide_shows_each_link_intact(built_book):
+    # A Markdown output would escape the '&' between query fields twice (&amp;amp;).
+    assert built_book["returncode"] == 0, "the book did not build; see _build/test-book.log"
+    found = links_on_page(built_book["html"] / "book" / "instructor-guide.html")
+    assert found == list(links.exercise_links().values())
