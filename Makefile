@@ -30,6 +30,10 @@ help:
 	@echo "make clean   remove the build, the execution cache and generated files"
 	@echo "make release student and instructor notebooks of the exercises in release/ (FORCE=1 replaces one)"
 	@echo "make grade   run and score submitted notebooks: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"
+	@echo "make lms     Canvas, Moodle and Gradescope grade files: make lms RESULTS=... ROSTER=... [MARKS=...]"
+	@echo "make marking written answers for marking by hand (make marks MARKS=... reads them back)"
+	@echo "make otter-export  each exercise set in otter-grader's format, with otter assign run on it"
+	@echo "make links   the nbgitpuller link of each exercise set: make links HUB=https://..."
 
 $(BIN)/.book-installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,7 +83,7 @@ notebooks: $(BIN)/.book-installed
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
-test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks
+test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks $(BUILD_DIR)/otter-venv/.installed
 	$(BOOK_ENV) $(BIN)/python -m pytest -p no:cacheprovider --durations=15 -n auto --maxprocesses 4 --dist loadgroup --nbval-lax tests $(BUILD_DIR)/nbval
 
 # Figures, not pass/fail: timings and sizes vary with the machine.
@@ -112,3 +116,40 @@ release: $(BIN)/.book-installed
 grade: $(BIN)/.book-installed
 	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"; exit 2; }
 	$(BIN)/python -m kabulcase.grade "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(OUT),--out "$(OUT)")
+
+# The instructor's side (kabulcase.instructor; see the instructor guide). RESULTS is the
+# results.jsonl the grader writes; ROSTER the instructor's student-id map.
+.PHONY: lms marking marks otter-export otter-venv links
+
+lms: $(BIN)/.book-installed
+	@test -n "$(RESULTS)" -a -n "$(ROSTER)" || { echo "Usage: make lms RESULTS=.../results.jsonl ROSTER=roster.csv [MARKS=marks.csv] [OUT=folder]"; exit 2; }
+	$(BIN)/python -m kabulcase.instructor lms "$(RESULTS)" --roster "$(ROSTER)" $(if $(MARKS),--marks "$(MARKS)") $(if $(OUT),--out "$(OUT)")
+
+marking: $(BIN)/.book-installed
+	@test -n "$(RESULTS)" || { echo "Usage: make marking RESULTS=.../results.jsonl [OUT=folder]"; exit 2; }
+	$(BIN)/python -m kabulcase.instructor marking "$(RESULTS)" $(if $(OUT),--out "$(OUT)")
+
+marks: $(BIN)/.book-installed
+	@test -n "$(RESULTS)" -a -n "$(MARKS)" || { echo "Usage: make marks RESULTS=.../results.jsonl MARKS=marks.csv [OUT=file]"; exit 2; }
+	$(BIN)/python -m kabulcase.instructor marks "$(RESULTS)" --marks "$(MARKS)" $(if $(OUT),--out "$(OUT)")
+
+# otter-grader in its own environment, never in the book's .venv; the module's package is
+# reached through a .pth file that points at this checkout.
+OTTER_VENV := $(BUILD_DIR)/otter-venv
+$(OTTER_VENV)/.installed: requirements-otter.txt
+	test -x $(OTTER_VENV)/bin/python || $(PYTHON) -m venv $(OTTER_VENV)
+	$(OTTER_VENV)/bin/python -m pip install --quiet -r requirements-otter.txt
+	echo "$(CURDIR)" > "$$($(OTTER_VENV)/bin/python -c 'import site; print(site.getsitepackages()[0])')/kabulcase-repo.pth"
+	touch $@
+
+otter-venv: $(OTTER_VENV)/.installed
+
+# Master notebooks for otter assign in otter/exNN/, then the student notebook and the
+# Gradescope autograder zip in otter/exNN/dist/.
+otter-export: $(BIN)/.book-installed $(OTTER_VENV)/.installed
+	$(BIN)/python -m kabulcase.instructor otter --out otter
+	for d in otter/ex*/; do (cd "$$d" && $(abspath $(OTTER_VENV))/bin/otter assign "$$(basename $$d).ipynb" dist) || exit 1; done
+
+links: $(BIN)/.book-installed
+	@test -n "$(HUB)" || { echo "Usage: make links HUB=https://your-hub.example.edu"; exit 2; }
+	$(BIN)/python -m kabulcase.instructor links --hub "$(HUB)"

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import hashlib
 import io
 import json
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +56,10 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
 _YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
+# Characters that cannot be seen in an editor or a spreadsheet but make two ids or labels
+# differ: a byte-order mark pasted into a cell, zero-width spaces and joiners, the word
+# joiner and the soft hyphen (all come in when text is copied from web pages or documents).
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e\u200e\u200f\u202a-\u202e]")
 
 
 class DataValidationError(ValueError):
@@ -98,8 +104,14 @@ def _package_path(data_dir: Path) -> Path:
     return Path(data_dir) / PACKAGE_FILE
 
 
+def _fingerprint(path: Path) -> str:
+    """A digest of the file's bytes: the caches are keyed on it, so an edit is seen even
+    when it keeps the size and lands within the file system's timestamp resolution."""
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
 @lru_cache(maxsize=8)
-def _read_package(package_file: Path, mtime: float) -> dict:
+def _read_package(package_file: Path, fingerprint: str) -> dict:
     with open(package_file, encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -115,7 +127,7 @@ def package(data_dir: Path | str = DATA_DIR) -> dict:
             f"clone, or `pip install <clone>`), which brings data/ with it; or set "
             f"KABULCASE_DATA_DIR to a folder that holds the module's data/."
         )
-    return _read_package(path, path.stat().st_mtime)
+    return _read_package(path, _fingerprint(path))
 
 
 def datasets(data_dir: Path | str = DATA_DIR) -> list[str]:
@@ -235,20 +247,57 @@ def _read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _validate_rows(path: Path, res: dict) -> tuple[list[Field], list[list[Any]]]:
+def _invisible_character(raw: str) -> str | None:
+    m = _INVISIBLE.search(raw)
+    if not m:
+        return None
+    ch = m.group(0)
+    return (f"contains an invisible character, U+{ord(ch):04X} "
+            f"({unicodedata.name(ch, 'format character')}), at position {m.start() + 1} of "
+            f"{raw!r}; delete it (it usually comes in when text is pasted from a web page "
+            f"or a document)")
+
+
+def _read_rows(path: Path, text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The CSV's records and the physical line each starts on (a quoted field may span
+    several lines, so record numbers and line numbers differ)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    end_of_previous = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows, starts
+        except csv.Error as exc:
+            start = end_of_previous + 1
+            if "end of data" in str(exc) or reader.line_num > start:
+                problem = (f"line {start}: a quoted field opened on this line is never closed "
+                           f"(an unbalanced '\"'); close the quote, or double a quote that is "
+                           f"part of the text (\"\")")
+            else:
+                problem = f"line {reader.line_num}: not readable as CSV: {exc}"
+            raise DataValidationError(path, [problem]) from None
+        rows.append(row)
+        starts.append(end_of_previous + 1)
+        end_of_previous = reader.line_num
+
+
+def _validate_rows(path: Path, res: dict) -> tuple[list[Field], list[list[Any]], list[int]]:
     fields = _fields(res)
     names = [f.name for f in fields]
     dialect = res.get("dialect", {})
     delimiter = dialect.get("delimiter", ",")
     text = _read_text(path)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise DataValidationError(path, [f"not readable as CSV: {exc}"]) from None
+    rows, starts = _read_rows(path, text, delimiter)
     if not rows:
         raise DataValidationError(path, ["the file is empty: expected a header row"])
     header = rows[0]
-    problems: list[str] = []
+    problems: list[str] = [f"line 1: the column name {h!r} {_invisible_character(h)}"
+                           for h in header if _invisible_character(h)]
+    if problems:
+        raise DataValidationError(path, problems)
     if header != names:
         missing = [n for n in names if n not in header]
         extra = [h for h in header if h not in names]
@@ -270,7 +319,8 @@ def _validate_rows(path: Path, res: dict) -> tuple[list[Field], list[list[Any]]]
         raise DataValidationError(path, ["the file has a header but no data rows"])
 
     values: list[list[Any]] = []
-    for line_no, row in enumerate(rows[1:], start=2):
+    lines: list[int] = []
+    for line_no, row in zip(starts[1:], rows[1:]):
         if len(row) != len(names):
             problems.append(
                 f"line {line_no}: {len(row)} cells, expected {len(names)} "
@@ -285,6 +335,11 @@ def _validate_rows(path: Path, res: dict) -> tuple[list[Field], list[list[Any]]]
                         f"line {line_no}, field '{field.name}': required but empty "
                         f"(expected {_describe_expected(field)})"
                     )
+                parsed.append(None)
+                continue
+            invisible = _invisible_character(raw)
+            if invisible:
+                problems.append(f"line {line_no}, field '{field.name}': {invisible}")
                 parsed.append(None)
                 continue
             if raw != raw.strip():
@@ -305,14 +360,16 @@ def _validate_rows(path: Path, res: dict) -> tuple[list[Field], list[list[Any]]]
                 problems.append(f"line {line_no}, field '{field.name}': {issue}")
             parsed.append(value)
         values.append(parsed)
+        lines.append(line_no)
 
-    problems += _check_uniqueness(res, fields, values)
+    problems += _check_uniqueness(res, fields, values, lines)
     if problems:
         raise DataValidationError(path, problems)
-    return fields, values
+    return fields, values, lines
 
 
-def _check_uniqueness(res: dict, fields: list[Field], values: list[list[Any]]) -> list[str]:
+def _check_uniqueness(res: dict, fields: list[Field], values: list[list[Any]],
+                      lines: list[int]) -> list[str]:
     problems = []
     names = [f.name for f in fields]
     keys = res.get("schema", {}).get("primaryKey")
@@ -324,7 +381,7 @@ def _check_uniqueness(res: dict, fields: list[Field], values: list[list[Any]]) -
     for key in unique_sets:
         idx = [names.index(k) for k in key]
         seen: dict[tuple, int] = {}
-        for line_no, row in enumerate(values, start=2):
+        for line_no, row in zip(lines, values):
             k = tuple(row[i] for i in idx)
             if k in seen:
                 problems.append(
@@ -355,15 +412,18 @@ def _to_frame(fields: list[Field], values: list[list[Any]]) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(data_dir: str, name: str, mtime: float, pkg_mtime: float) -> pd.DataFrame:
+def _load_cached(data_dir: str, name: str, fingerprint: str, pkg_fingerprint: str,
+                 sources_fingerprint: str | None) -> pd.DataFrame:
+    # sources_fingerprint is part of the key because every other dataset is checked
+    # against sources.csv: an edit there must re-check them, not serve a stale table.
     res = resource(name, data_dir)
     path = Path(data_dir) / res["path"]
-    fields, values = _validate_rows(path, res)
+    fields, values, lines = _validate_rows(path, res)
     frame = _to_frame(fields, values)
     if name != SOURCES and SOURCE_ID_FIELD in frame.columns:
         known = set(_load_sources_ids(data_dir))
         problems = []
-        for line_no, ids in enumerate(frame[SOURCE_ID_FIELD], start=2):
+        for line_no, ids in zip(lines, frame[SOURCE_ID_FIELD]):
             for sid in str(ids).split(";"):
                 if sid not in known:
                     problems.append(
@@ -395,8 +455,13 @@ def load(name: str, *, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     path = Path(data_dir) / res["path"]
     if not path.exists():
         raise FileNotFoundError(f"{res['path']} is described in {PACKAGE_FILE} but missing from {data_dir}")
-    pkg_mtime = _package_path(Path(data_dir)).stat().st_mtime
-    frame = _load_cached(data_dir, name, path.stat().st_mtime, pkg_mtime).copy()
+    pkg_fingerprint = _fingerprint(_package_path(Path(data_dir)))
+    sources_fingerprint = None
+    if name != SOURCES:
+        sources_path = Path(data_dir) / resource(SOURCES, data_dir)["path"]
+        sources_fingerprint = _fingerprint(sources_path) if sources_path.exists() else None
+    frame = _load_cached(data_dir, name, _fingerprint(path), pkg_fingerprint,
+                         sources_fingerprint).copy()
     frame.attrs = {"dataset": name, "title": res.get("title", name), "path": res["path"]}
     if name != SOURCES and SOURCE_ID_FIELD in frame.columns:
         frame.attrs["sources"] = sources_for(frame, data_dir=data_dir).to_dict("records")
@@ -421,6 +486,14 @@ def sources_for(frame: pd.DataFrame, *, data_dir: Path | str = DATA_DIR) -> pd.D
     """The rows of ``sources.csv`` cited by ``frame``."""
     ids = source_ids(frame)
     table = load(SOURCES, data_dir=data_dir).set_index(SOURCE_ID_FIELD)
+    missing = [sid for sid in ids if sid not in table.index]
+    if missing:
+        # A table loaded before sources.csv was edited can cite ids that are gone.
+        raise LookupError(
+            f"The rows cite source(s) {', '.join(missing)} that {SOURCES}.csv does not hold "
+            f"(was sources.csv edited after the table was loaded?). Load the table again "
+            f"with kabulcase.load(), or restore the source rows."
+        )
     return table.loc[ids].reset_index()
 
 

@@ -118,3 +118,83 @@ def test_bad_cells_are_refused_with_line_and_field(pkg, text, expected):
         load("counts", data_dir=pkg)
     assert expected in str(err.value)
     assert "counts.csv" in str(err.value)
+
+
+# The last gaps: invisible characters, quotes, quoted newlines and a changed sources.csv.
+
+@pytest.mark.parametrize("invisible, name", [("\ufeff", "ZERO WIDTH NO-BREAK SPACE"),
+                                             ("\u200b", "ZERO WIDTH SPACE")])
+def test_an_invisible_character_in_a_text_field_is_refused(pkg, invisible, name):
+    (pkg / "counts.csv").write_text(COUNTS_CSV.replace(",claim", f",cla{invisible}im"),
+                                    encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load("counts", data_dir=pkg)
+    message = str(err.value)
+    assert "counts.csv" in message and "line 2, field 'note'" in message
+    assert f"U+{ord(invisible):04X}" in message and name in message
+
+
+def test_an_invisible_character_in_an_id_is_refused_not_reported_as_unknown(pkg):
+    (pkg / "counts.csv").write_text(COUNTS_CSV.replace(",pub-a,medium", ",pub-a\u200b,medium"),
+                                    encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"line 2, field 'source_id': contains an invisible"):
+        load("counts", data_dir=pkg)
+
+
+def test_a_bom_at_the_start_of_the_file_is_still_accepted(pkg):
+    (pkg / "counts.csv").write_bytes(b"\xef\xbb\xbf" + COUNTS_CSV.encode())
+    assert len(load("counts", data_dir=pkg)) == 2
+
+
+def test_an_unbalanced_quote_names_the_line_where_it_opens(pkg):
+    text = COUNTS_CSV + 'Lahore,2022,10,,false,2022-01-01,pub-a,low,"never closed\n'
+    (pkg / "counts.csv").write_text(text)
+    with pytest.raises(DataValidationError) as err:
+        load("counts", data_dir=pkg)
+    assert "line 4: a quoted field opened on this line is never closed" in str(err.value)
+
+
+def test_an_unbalanced_quote_in_the_middle_is_found_where_it_opens(pkg):
+    lines = COUNTS_CSV.splitlines()
+    text = "\n".join([lines[0], lines[1].replace(",claim", ',"claim'), lines[2],
+                      'Lahore,2022,10,,false,2022-01-01,pub-a,low,"x"']) + "\n"
+    (pkg / "counts.csv").write_text(text)
+    with pytest.raises(DataValidationError, match="line 2: a quoted field opened"):
+        load("counts", data_dir=pkg)
+
+
+def test_a_quoted_newline_does_not_shift_the_reported_line(pkg):
+    # Row 2 spans lines 2-4 of the file; the bad cell is on line 5 of the file.
+    text = (COUNTS_CSV.splitlines()[0] + "\n"
+            + 'Kabul,2023,62000,12.5,true,2023-08-31,pub-a,medium,"a note\nover\nthree lines"\n'
+            + "Kabul,2021,-1,,false,2021-08-01,pub-a;pub-b,high,\n")
+    (pkg / "counts.csv").write_text(text)
+    with pytest.raises(DataValidationError) as err:
+        load("counts", data_dir=pkg)
+    assert "line 5, field 'cameras': expected a value >= 0" in str(err.value)
+
+
+def test_a_duplicate_key_after_a_quoted_newline_names_the_physical_lines(pkg):
+    text = (COUNTS_CSV.splitlines()[0] + "\n"
+            + 'Kabul,2023,62000,12.5,true,2023-08-31,pub-a,medium,"two\nlines"\n'
+            + "Kabul,2023,850,,false,2021-08-01,pub-a,high,\n")
+    (pkg / "counts.csv").write_text(text)
+    with pytest.raises(DataValidationError, match=r"line 4: duplicate key .*first seen on line 2"):
+        load("counts", data_dir=pkg)
+
+
+def test_an_edit_of_sources_csv_is_seen_in_the_same_process(pkg):
+    assert len(load("counts", data_dir=pkg)) == 2  # fills the cache
+    # Remove pub-b, keeping the file's size (so neither size nor a coarse mtime betrays it).
+    (pkg / "sources.csv").write_text(SOURCES_CSV.replace("pub-b,", "pub-x,"))
+    with pytest.raises(DataValidationError, match="line 3, field 'source_id': unknown source 'pub-b'"):
+        load("counts", data_dir=pkg)
+    (pkg / "sources.csv").write_text(SOURCES_CSV)
+    assert [s["source_id"] for s in load("counts", data_dir=pkg).attrs["sources"]] == ["pub-a", "pub-b"]
+
+
+def test_a_table_loaded_before_sources_csv_changed_gets_a_clear_error(pkg):
+    df = load("counts", data_dir=pkg)
+    (pkg / "sources.csv").write_text(SOURCES_CSV.replace("pub-b,", "pub-x,"))
+    with pytest.raises(LookupError, match="cite source.*pub-b.*load the table again|Load the table again"):
+        sources_for(df, data_dir=pkg)
