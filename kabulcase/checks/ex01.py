@@ -315,7 +315,8 @@ RUBRICS["ex01.q4b"] = Rubric(
     criteria=(
         "Reports the growth as a range, with the pairs of counts that give its ends.",
         "Explains that the counts measure different things (feeds on a control-room wall; "
-        "state cameras; a network that includes cameras residents were ordered to install).",
+        "state cameras; a network that includes cameras residents were ordered to install) "
+        "over different places (the August 2023 claim is for Kabul and other cities).",
         "Notes that the counts come from different claimants with different stakes, and that "
         "none has been independently verified.",
         "Recommends how to report growth honestly (for example a labelled range rather than "
@@ -332,7 +333,8 @@ RUBRICS["ex01.q5"] = Rubric(
         "States what qualifies or contradicts the claim, citing at least one source id from "
         "data/sources.csv and at least one number with whoever claims it.",
         "Says what evidence would change the claim's status, and who could produce it without "
-        "putting anyone at risk.",
+        "putting anyone at risk (documents and audits, not counting or mapping cameras on the "
+        "street).",
         "Links the claim to at least one of the book's four questions (power, threat, rights, "
         "money) and explains the link.",
     ),
