@@ -307,7 +307,7 @@ def _ex03_q3(answer):
 # --------------------------------------------------------------------------- ex03 written answers
 
 RUBRICS["ex03.q5"] = Rubric(
-    key="ex03.q5", variable="answer_q5", title="assess the analyst's claim", objective="T5, T6 (and T2, T4)",
+    key="ex03.q5", variable="answer_q5", title="assess the analyst's claim", objective="T2, T5, T6 (and T4)",
     minutes=30, words=(150, 300),
     criteria=(
         "States both parts of the claim (c10, c11), who made them and what kind of statement "

@@ -649,7 +649,7 @@ def _ex04_q4a(answer):
 
 RUBRICS["ex04.q4b"] = Rubric(
     key="ex04.q4b", variable="answer_q4b", title="where the public record runs out",
-    objective="R4 (and R3)", minutes=10, words=(80, 180),
+    objective="R3, R4", minutes=10, words=(80, 180),
     criteria=(
         "Names the part of the test at which the public record is weakest and says why, "
         "citing the rows of `test_record` that show it (claim ids or source ids).",
