@@ -315,8 +315,7 @@ RUBRICS["ex01.q4b"] = Rubric(
     criteria=(
         "Reports the growth as a range, with the pairs of counts that give its ends.",
         "Explains that the counts measure different things (feeds on a control-room wall; "
-        "state cameras; a network that includes cameras residents were ordered to install) "
-        "over different places (the August 2023 claim is for Kabul and other cities).",
+        "state cameras; a network that includes cameras residents were ordered to install).",
         "Notes that the counts come from different claimants with different stakes, and that "
         "none has been independently verified.",
         "Recommends how to report growth honestly (for example a labelled range rather than "
