@@ -227,15 +227,19 @@ def printed_with_data(folder: Path, code: str) -> list[str]:
 
 # ---- the exercise source
 
-def assert_marked_up(exercise: Path, objective: str, exercises: int, keys: list[str],
+def assert_marked_up(exercise: Path, objective: str, exercises: int | list[str], keys: list[str],
                      written_keys: list[str]) -> str:
-    """The source has ``exercises`` labelled exercises, each stating its objective (a
-    letter) and time; a check call for every key; and its model answers in dropdowns.
-    Returns the source text."""
+    """The source has ``exercises`` labelled exercises (a number, for labels q1 to qN, or the
+    labels themselves, for a set whose question was removed without renumbering the rest),
+    each stating its objective (a letter) and time; a check call for every key; and its
+    model answers in dropdowns. Returns the source text."""
     text = exercise.read_text(encoding="utf-8")
     prefix = exercise.name[:4]
     labels = re.findall(rf"```\{{exercise\}}[^\n]*\n:label: ({prefix}-q\d)", text)
-    assert labels == [f"{prefix}-q{i}" for i in range(1, exercises + 1)], labels
+    if isinstance(exercises, int):
+        exercises = [f"{prefix}-q{i}" for i in range(1, exercises + 1)]
+    assert labels == exercises, labels
+    exercises = len(exercises)
     assert len(re.findall(rf"^\*\*Assesses\*\* {objective}\d", text, re.M)) == exercises
     assert len(re.findall(r"\*\*Time\*\* about \d+ minutes", text)) == exercises
     missing = [k for k in keys if f'check("{k}"' not in text]

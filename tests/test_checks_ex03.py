@@ -1,12 +1,11 @@
 """Exercise set 3 (threat): the checks in kabulcase.checks.ex03 with correct, equivalent,
 partial, wrong and malformed answers, against expectations worked out here from the CSV
-files with the csv module (the face-recognition model's formula is re-derived here from
-data/model_assumptions.csv); and the exercise notebook itself, released and run with a
-real kernel."""
+files with the csv module; and the exercise notebook itself, released and run with a
+real kernel. The set has no question 4: its base-rate task needed chapter 6's detection
+model, which chapter 3 defers, and repeated exercise set 6's question 4."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 import numpy as np
@@ -23,8 +22,9 @@ from support import (EXERCISES, assert_check_survives, assert_full_marks, assert
                      released_fixture, type_name, written)
 
 EXERCISE = EXERCISES / "ex03-threat.md"
-KEYS = ["ex03.q1", "ex03.q2a", "ex03.q2b", "ex03.q2c", "ex03.q3", "ex03.q4a", "ex03.q4b", "ex03.q4c"]
-WRITTEN = ["ex03.q4d", "ex03.q5"]
+KEYS = ["ex03.q1", "ex03.q2a", "ex03.q2b", "ex03.q2c", "ex03.q3"]
+WRITTEN = ["ex03.q5"]
+LABELS = ["ex03-q1", "ex03-q2", "ex03-q3", "ex03-q5"]
 
 
 # --------------------------------------------------------------------------- independent expectations
@@ -77,32 +77,6 @@ CHANGES = {s: v[-1] - v[0] for s, v in by_series.items() if len(v) >= 2}
 PCT_CHANGES = {s: 100 * (v[-1] - v[0]) / v[0] for s, v in by_series.items() if len(v) >= 2}
 SINGLE = sorted(s for s, v in by_series.items() if len(v) == 1)
 
-REG = {r["name"]: r for r in csv_rows("model_assumptions") if r["model"] == "detection"}
-
-
-def d(name, end="default"):
-    return float(REG[name][end])
-
-
-def detection(passing=None, multiplier=None):
-    faces, w = d("faces_per_day"), d("watchlist_size")
-    passing = d("watchlisted_passing_per_day") if passing is None else passing
-    f, m = d("false_match_rate"), d("fmr_multiplier") if multiplier is None else multiplier
-    g, tmr = d("group_share"), d("true_match_rate")
-    p_ref, p_aff = 1 - (1 - f) ** w, 1 - (1 - m * f) ** w
-    false_ref, false_aff = (faces - passing) * (1 - g) * p_ref, (faces - passing) * g * p_aff
-    true = passing * tmr
-    return {"precision": true / (true + false_ref + false_aff),
-            "affected_share": false_aff / (false_ref + false_aff), "true": true}
-
-
-PRECISION = {c: detection(passing=d("watchlisted_passing_per_day", c))["precision"]
-             for c in ("low", "default", "high")}
-BEST = detection(passing=d("watchlist_size"))["precision"]
-AFFECTED = (detection(multiplier=d("fmr_multiplier", "low"))["affected_share"],
-            detection(multiplier=d("fmr_multiplier", "high"))["affected_share"])
-
-
 def frame(table, index_name):
     df = pd.DataFrame(table).T
     df.index.name = index_name
@@ -120,16 +94,11 @@ def test_independent_expectations_are_what_the_checks_expect():
     second = checks.expected("ex03.q2c")
     assert second == {k: {norm(a) for a in v} for k, v in SECOND.items()}
     assert checks.expected("ex03.q3") == CHANGES
-    p = checks.expected("ex03.q4a")
-    assert all(math.isclose(p[c], PRECISION[c], rel_tol=1e-6) for c in PRECISION)
-    assert math.isclose(checks.expected("ex03.q4b"), BEST, rel_tol=1e-6)
-    assert all(math.isclose(x, y, rel_tol=1e-6) for x, y in zip(checks.expected("ex03.q4c"), AFFECTED))
     # The data are what the exercise assumes: three units, a unique second-deadliest attack
     # under each toll and a different one under each, series with one period and with more.
     assert len(BY_UNIT) == 3 and "fighters_and_family" in BY_UNIT
     assert len(SECOND["low"]) == len(SECOND["high"]) == 1 and SECOND["low"] != SECOND["high"]
     assert CHANGES and SINGLE
-    assert PRECISION["low"] < PRECISION["default"] < PRECISION["high"] < BEST < 0.5
 
 
 # --------------------------------------------------------------------------- q1
@@ -350,47 +319,6 @@ def test_q3_malformed(answer, words):
     assert r.score == 0 and words in r.message, r.message
 
 
-# --------------------------------------------------------------------------- q4
-
-def test_q4a_accepts_dict_series_list_and_diagnoses():
-    for answer in (PRECISION, pd.Series(PRECISION), [PRECISION[c] for c in ("low", "default", "high")],
-                   {k.upper(): v for k, v in PRECISION.items()}):
-        r = quiet("ex03.q4a", answer)
-        assert (r.passed, r.score) == (True, 2), r.message
-    r = quiet("ex03.q4a", {k: 100 * v for k, v in PRECISION.items()})
-    assert r.score == 1 and "percentages" in r.message
-    r = quiet("ex03.q4a", {k: 1 - v for k, v in PRECISION.items()})
-    assert r.score == 0 and "false" in r.message
-    trues = {c: detection(passing=d("watchlisted_passing_per_day", c))["true"] for c in PRECISION}
-    r = quiet("ex03.q4a", trues)
-    assert r.score == 0 and "numbers of true alerts" in r.message
-    r = quiet("ex03.q4a", dict(PRECISION, high=0.5))
-    assert r.score == 1 and "high case is off" in r.message
-
-
-@pytest.mark.parametrize("answer, words", [
-    (None, "not answered yet"), (..., "not answered yet"), ({"low": 1.0}, "should have the keys"),
-    ([0.1, 0.2], "should hold 3 numbers"), (pd.DataFrame({"x": [1]}), "is a table"),
-    ({"low": 0.1, "default": float("nan"), "high": 0.3}, "NaN"), (0.2, "should be a dict"),
-])
-def test_q4a_malformed(answer, words):
-    r = quiet("ex03.q4a", answer)
-    assert r.score == 0 and words in r.message, r.message
-
-
-def test_q4b_and_q4c():
-    assert quiet("ex03.q4b", BEST).score == 1
-    assert quiet("ex03.q4b", 100 * BEST).score == 0.5
-    r = quiet("ex03.q4b", PRECISION["default"])
-    assert r.score == 0 and "Hint:" in r.message
-    for answer in (AFFECTED, list(AFFECTED[::-1]), {"low": AFFECTED[0], "high": AFFECTED[1]}):
-        r = quiet("ex03.q4c", answer)
-        assert (r.passed, r.score) == (True, 1), r.message
-    assert quiet("ex03.q4c", tuple(100 * x for x in AFFECTED)).score == 0.5
-    r = quiet("ex03.q4c", (d("fmr_multiplier", "low"), d("fmr_multiplier", "high")))
-    assert r.score == 0 and "multipliers themselves" in r.message
-
-
 # --------------------------------------------------------------------------- every check, odd input
 
 @pytest.mark.parametrize("key", KEYS)
@@ -406,7 +334,7 @@ def test_every_question_has_an_objective_and_time_and_the_keys_are_in_order():
 # --------------------------------------------------------------------------- written answers
 
 def test_the_model_answers_meet_their_own_objective_checks():
-    models = assert_model_answers_pass(EXERCISE, {"ex03-q4": "ex03.q4d", "ex03-q5": "ex03.q5"})
+    models = assert_model_answers_pass(EXERCISE, {"ex03-q5": "ex03.q5"})
     assert {"c10", "c11"} <= set(written("ex03.q5", models["ex03-q5"]).details["claim_ids"])
 
 
@@ -430,21 +358,28 @@ def test_grade_namespace_scores_the_set():
                          ).set_index(attacks["attack_id"])
     [lo], [hi] = SECOND["low"], SECOND["high"]
     ns = {"by_unit": frame(BY_UNIT, "unit"), "unit_ranges": _good_unit_ranges, "total_range": TOTAL,
-          "ranks": ranks, "second_deadliest": {"low": lo, "high": hi}, "changes": CHANGES,
-          "precision_by_rate": PRECISION, "best_case_precision": BEST,
-          "affected_share_range": AFFECTED}
-    assert_full_marks("ex03", ns, 13, WRITTEN)
+          "ranks": ranks, "second_deadliest": {"low": lo, "high": hi}, "changes": CHANGES}
+    assert_full_marks("ex03", ns, 9, WRITTEN)
 
 
 def test_expected_values_follow_the_data(tmp_path):
-    """Change a toll and an assumption, and the checks change with them."""
+    """Change a toll, and the checks change with it."""
     copy = copy_of_data(tmp_path)
     edit_csv(copy, "kabul_attacks", {"target_type": "hotel"}, {"deaths_high": "500"})
-    edit_csv(copy, "model_assumptions", {"model": "detection", "name": "watchlisted_passing_per_day"},
-             {"default": "10"})
     out = printed_with_data(copy, "from kabulcase.checks import expected\n"
-                                  "print(expected('ex03.q2a')[1], expected('ex03.q4a')['default'])\n")
-    assert float(out[0]) != TOTAL[1] and float(out[1]) > PRECISION["default"]
+                                  "print(expected('ex03.q2a')[1])\n")
+    assert float(out[0]) != TOTAL[1]
+
+
+def test_the_set_needs_no_later_chapter():
+    """The base-rate task left with chapter 6's model: no check, expected value, rubric or
+    notebook cell of set 3 uses the detection model."""
+    assert not [q.key for q in checks.questions("ex03") if q.key.startswith("ex03.q4")]
+    with pytest.raises(KeyError):
+        checks.expected("ex03.q4a")
+    text = EXERCISE.read_text(encoding="utf-8")
+    for needle in ("kabulcase.models", "detection_model", 'check("ex03.q4'):
+        assert needle not in text, needle
 
 
 def test_the_exercise_types_no_number_from_data():
@@ -455,7 +390,7 @@ def test_the_exercise_types_no_number_from_data():
 # --------------------------------------------------------------------------- the notebook, released and run
 
 def test_the_source_is_marked_up_as_the_machinery_expects():
-    text = assert_marked_up(EXERCISE, "T", 5, KEYS, WRITTEN)
+    text = assert_marked_up(EXERCISE, "T", LABELS, KEYS, WRITTEN)
     assert "Content note" in text
 
 
@@ -467,10 +402,9 @@ def test_student_copy_leaks_no_solution(released):
     text = "\n".join(c.source for c in nb.cells)
     for needle in ("{solution}", "hidden-check", "assert_hidden", "glue(", "Solution to exercise",
                    'groupby("unit").agg', 'rank(ascending=False, method="min")',
-                   "per_series.last() - per_series.first()", '["precision"]',
-                   "affected_share_of_false_alerts\"]", "Claims c10 and c11 are the view"):
+                   "per_series.last() - per_series.first()", "Claims c10 and c11 are the view"):
         assert needle not in text, needle
-    assert_stubs(nb, 8)
+    assert_stubs(nb, 5)
     assert "def unit_ranges(strength):" in text
     assert nb.metadata["kabulcase"]["exercise"] == "ex03"
 

@@ -1,7 +1,8 @@
 """Exercise set 4 (rights): the checks in kabulcase.checks.ex04 with correct, equivalent,
 partial, wrong and malformed answers, against expectations worked out here from the CSV
-files with the csv module (and, for the rights model, from the rules it states); and the
-instructor and student notebooks run with a real kernel."""
+files with the csv module; and the instructor and student notebooks run with a real kernel.
+Question 4 applies chapter 4's three-part test as a record of evidence; it replaced a task
+on chapter 7's rights model, which chapter 4 does not teach."""
 
 from __future__ import annotations
 
@@ -14,17 +15,16 @@ import pytest
 
 from kabulcase import checks, load
 from kabulcase import release as rel
-from kabulcase.models import rights as rights_model
 
 from support import (EXERCISES, assert_check_survives, assert_full_marks, assert_instructor_run,
                      assert_marked_up, assert_model_answers_pass, assert_placeholder_not_answered,
                      assert_questions, assert_student_run, csv_rows, endless_loop_result, graded_row,
-                     hidden_result, numbers_typed_from_data, odd_answers, quiet,
+                     flat, hidden_result, numbers_typed_from_data, odd_answers, quiet,
                      student_copy_without, type_name)
 
 EXERCISE = EXERCISES / "ex04-rights.md"
-KEYS = ["ex04.q1a", "ex04.q1b", "ex04.q2", "ex04.q3a", "ex04.q3b", "ex04.q4a", "ex04.q4b"]
-WRITTEN = ["ex04.q4c", "ex04.q5"]
+KEYS = ["ex04.q1a", "ex04.q1b", "ex04.q2", "ex04.q3a", "ex04.q3b", "ex04.q4a"]
+WRITTEN = ["ex04.q4b", "ex04.q5"]
 MONTH = 365.25 / 12
 
 
@@ -51,27 +51,6 @@ PER_MONTH = {s: float(CPJ[s]["value"]) / months(CPJ[s]) for s in ("cpj_cumulativ
 CUM = CPJ["cpj_cumulative"]
 DAYS_HELD = float(CPJ["cpj_census"]["value"]) / (
     float(CUM["value"]) / (day(CUM["period_end"]) - day(CUM["period_start"])).days)
-
-# The rights model, worked by hand from the rules it states (rights_model.FACTORS), for the
-# plan as reported (every factor very high) and one safer lever at a time:
-#   retention at the short threshold: tracking (very high -> moderate: band low, +1 with
-#     face recognition); nothing else uses retention.                                   -> 1
-#   face recognition off: identification (-> high), chilling (-> high), wrong match (-> low);
-#     tracking stays very high, because with no retention limit its band is already the top.  -> 3
-#   judicial authorisation: identification, misuse, chilling, wrong match (one level each). -> 4
-#   independent oversight: misuse, accountability.                                         -> 2
-#   published audits: misuse, accountability.                                              -> 2
-#   community approval: chilling, accountability.                                          -> 2
-LOWERED = {"retention_days": 1, "face_recognition": 3, "judicial_authorisation": 4,
-           "independent_oversight": 2, "published_audits": 2, "community_approval": 2}
-LEVEL_STEPS = {"retention_days": 2, "face_recognition": 5, "judicial_authorisation": 4,
-               "independent_oversight": 2, "published_audits": 2, "community_approval": 2}
-PENNEY = next(r for r in csv_rows("evidence_chilling") if r["study"].startswith("Penney"))
-SHARE = float(PENNEY["value"]) / 100
-FACTOR_HIGH = rights_model.ASSUMPTIONS["chilling_range_factor"]["high"]  # the model's stated range
-PEOPLE = rights_model.PER_PEOPLE
-CHILL = (PEOPLE * SHARE / FACTOR_HIGH, PEOPLE * min(1.0, SHARE * FACTOR_HIGH))
-
 
 def counts():
     return load("rights_counts")
@@ -107,8 +86,6 @@ def test_independent_expectations_are_what_the_checks_expect():
     got = checks.expected("ex04.q3a")
     assert set(got) == set(PER_MONTH) and all(math.isclose(got[k], v) for k, v in PER_MONTH.items())
     assert math.isclose(checks.expected("ex04.q3b"), DAYS_HELD)
-    assert checks.expected("ex04.q4a") == LOWERED
-    assert all(math.isclose(a, b) for a, b in zip(checks.expected("ex04.q4b"), CHILL))
     # The data are what the exercise assumes: AFJC changed its word in one year, the
     # May-to-May report overlaps two calendar years, and CPJ has one stock and two
     # counts over a period.
@@ -335,59 +312,81 @@ def test_q3b_malformed(answer, words):
     assert r.score == 0 and words in r.message, r.message
 
 
-# --------------------------------------------------------------------------- q4a, q4b
+# --------------------------------------------------------------------------- q4a: the three-part test
 
-def test_q4a_accepts_series_dicts_and_lists_of_factors():
-    lists = {k: ["x"] * v for k, v in LOWERED.items()}
-    for answer in (pd.Series(LOWERED), LOWERED, lists, pd.Series(LOWERED).iloc[::-1],
-                   {**{k: v for k, v in LOWERED.items() if k != "judicial_authorisation"}, "judge": 4}):
-        r = quiet("ex04.q4a", answer)
+CLAIMS = {r["claim_id"]: r for r in csv_rows("claims")}
+SOURCE_IDS = [r["source_id"] for r in csv_rows("sources")]
+AUTHORITY_CLAIM = next(c for c, r in CLAIMS.items() if r["claimant_type"] == "taliban_official")
+OTHER_CLAIM = next(c for c, r in CLAIMS.items() if r["claimant_type"] != "taliban_official")
+PARTS = ("legality", "legitimate_aim", "necessity_proportionality")
+
+
+def record(**judgements):
+    """A complete record citing ids taken from the CSV files, with ``judgements`` changed."""
+    out = {p: {"judgement": "cannot tell", "evidence": [OTHER_CLAIM, SOURCE_IDS[0]]} for p in PARTS}
+    for part, judgement in judgements.items():
+        out[part] = dict(out[part], judgement=judgement)
+    return out
+
+
+def test_q4a_complete_records_score_full_whatever_the_judgement():
+    for judgements in ({}, {"legality": "met", "legitimate_aim": "not met"},
+                       {p: "met" for p in PARTS}):
+        r = quiet("ex04.q4a", record(**judgements))
         assert (r.passed, r.score) == (True, 2), r.message
+    # Ids as a ';' string, upper case, and the keys in words are all the same record.
+    loose = {"Legality": {"judgement": "Not met", "evidence": f"{OTHER_CLAIM.upper()}; {SOURCE_IDS[1]}"},
+             "legitimate aim": {"judgement": "met", "evidence": [SOURCE_IDS[2]]},
+             "necessity and proportionality": {"judgement": "cannot tell", "evidence": ["hrcgc37"]}}
+    r = quiet("ex04.q4a", loose)
+    assert (r.passed, r.score) == (True, 2), r.message
 
 
-def test_q4a_levels_added_up_are_named():
-    r = quiet("ex04.q4a", LEVEL_STEPS)
-    assert r.score == 1 and "added up how many levels" in r.message
-    naive = {**LOWERED, "face_recognition": 4}  # counted every rule that names the lever
-    r = quiet("ex04.q4a", naive)
-    assert r.score == 1 and "face_recognition" in r.message
-    r = quiet("ex04.q4a", {k: 1 for k in LOWERED})
-    assert r.score == 0
+def test_q4a_says_what_a_cited_claim_is():
+    rec = record()
+    rec["legality"]["evidence"] = [AUTHORITY_CLAIM]
+    r = quiet("ex04.q4a", rec)
+    status = CLAIMS[AUTHORITY_CLAIM]["status"].replace("_", " ")
+    claimant = CLAIMS[AUTHORITY_CLAIM]["claimant"]
+    assert r.score == 2 and f"{AUTHORITY_CLAIM}: {status}, by {claimant} (taliban official)" in flat(r).message
+    rec["legality"]["judgement"] = "met"  # resting only on the authorities' own word
+    r = quiet("ex04.q4a", rec)
+    assert r.score == 2 and "rests only on what the authorities say" in r.message
+
+
+def test_q4a_incomplete_records():
+    rec = record()
+    del rec["necessity_proportionality"]
+    r = quiet("ex04.q4a", rec)
+    assert r.score == 0 and "No entry yet for: necessity_proportionality" in r.message
+    r = quiet("ex04.q4a", record(legality="probably"))
+    assert r.score == 0 and "'probably'" in r.message
+    rec = record()
+    rec["legitimate_aim"]["evidence"] = []
+    r = quiet("ex04.q4a", rec)
+    assert r.score == 1 and "Cite at least one id for: legitimate_aim" in r.message
+    rec = record()
+    rec["legality"]["evidence"] = ["c99", "reuters-2099"]
+    r = quiet("ex04.q4a", rec)
+    assert r.score == 1 and "Not found" in r.message and "c99" in r.message
 
 
 @pytest.mark.parametrize("answer, words", [
-    (None, "not answered yet"), ({"speed": 2}, "not levers"), ([1, 3, 4], "without labels"),
-    ({"face_recognition": "three"}, "should be a number"),
+    (None, "not answered yet"), (["legality"], "should be a dict"),
+    ({"speed": {"judgement": "met", "evidence": ["c01"]}}, "not a part of the three-part test"),
+    ({"legality": "met"}, "'judgement' and 'evidence'"),
+    ({"legality": {"judgement": "met", "evidence": 3}}, "should be a list of ids"),
 ])
 def test_q4a_malformed(answer, words):
     r = quiet("ex04.q4a", answer)
     assert r.score == 0 and words in r.message, r.message
 
 
-def test_q4b_accepts_pairs_dicts_and_the_scenario_itself():
-    wide = rights_model.chilling_scenario(PEOPLE, range_factor=FACTOR_HIGH)
-    for answer in (CHILL, list(CHILL), (round(CHILL[0]), round(CHILL[1])), CHILL[::-1],
-                   {"low": CHILL[0], "high": CHILL[1]}, wide, pd.Series(CHILL), np.array(CHILL)):
-        r = quiet("ex04.q4b", answer)
-        assert (r.passed, r.score) == (True, 1), r.message
-
-
-def test_q4b_default_factor_and_shares():
-    default = rights_model.chilling_scenario(PEOPLE)
-    r = quiet("ex04.q4b", (default["refrain_low"], default["refrain_high"]))
-    assert r.score == 0 and "default range factor" in r.message
-    r = quiet("ex04.q4b", (CHILL[0] / PEOPLE, CHILL[1] / PEOPLE))
-    assert r.score == 0.5 and "not shares" in r.message
-
-
-@pytest.mark.parametrize("answer, words", [
-    (None, "not answered yet"), (200.0, "one number"), ((1, 2, 3), "holds 3"),
-    ({"a": 1}, "without 'low' and 'high'"), ("67 to 600", "should be two numbers"),
-    ((float("nan"), 1.0), "NaN"),
-])
-def test_q4b_malformed(answer, words):
-    r = quiet("ex04.q4b", answer)
-    assert r.score == 0 and words in r.message, r.message
+def test_the_set_needs_no_later_chapter():
+    """Nothing in set 4 uses chapter 7's rights model."""
+    text = EXERCISE.read_text(encoding="utf-8")
+    for needle in ("kabulcase.models", "rights_model", "risk_assessment", "book-assumption"):
+        assert needle not in text, needle
 
 
 # --------------------------------------------------------------------------- every check, odd input
@@ -399,8 +398,7 @@ def test_no_check_ever_raises(key, answer):
 
 
 def test_every_question_has_an_objective_and_time():
-    assert_questions("ex04", KEYS[:4] + ["ex04.q3b", "ex04.q4a", "ex04.q4b", "ex04.q4c", "ex04.q5"],
-                     r"R[1-5]")
+    assert_questions("ex04", KEYS + WRITTEN, r"R[1-5]")
 
 
 def test_grade_namespace_scores_every_question():
@@ -408,16 +406,15 @@ def test_grade_namespace_scores_every_question():
     cpj_rates = pd.Series(PER_MONTH)
     ns = {"afjc_by_year": afjc_pivot(), "change_2022_2023": CHANGE,
           "un_rates": good_add_rates(unama_df()), "add_rates": good_add_rates,
-          "per_month": cpj_rates, "implied_days_held": DAYS_HELD, "lowered_by_lever": LOWERED,
-          "chilling_ends": CHILL}
-    assert_full_marks("ex04", ns, 12, WRITTEN)
+          "per_month": cpj_rates, "implied_days_held": DAYS_HELD, "test_record": record()}
+    assert_full_marks("ex04", ns, 11, WRITTEN)
     assert c is not None
 
 
 # --------------------------------------------------------------------------- written answers
 
 def test_the_model_answers_meet_their_own_objective_checks():
-    assert_model_answers_pass(EXERCISE, {"ex04-q4": "ex04.q4c", "ex04-q5": "ex04.q5"})
+    assert_model_answers_pass(EXERCISE, {"ex04-q4": "ex04.q4b", "ex04-q5": "ex04.q5"})
 
 
 @pytest.mark.parametrize("key", WRITTEN)
@@ -438,12 +435,12 @@ def test_the_source_is_marked_up_as_the_machinery_expects():
 
 
 SECRETS = ['afjc["year"] = afjc["period_start"].dt.year', 'out["per_month"] = out["value"] / out["months"]',
-           "implied_days_held = census", "lowered_by_lever = pd.Series", "range_factor=factor",
+           "implied_days_held = census", "test_record = {", '"judgement": "not met"',
            "assert_hidden", "glue(", "{solution}", "Legality: not met on the public record"]
 
 
 def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
-    nb = student_copy_without(EXERCISE, SECRETS, stubs=7)
+    nb = student_copy_without(EXERCISE, SECRETS, stubs=6)
     assert_student_run(nb, KEYS + WRITTEN, "ex04")
 
 

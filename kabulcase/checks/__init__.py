@@ -10,7 +10,8 @@ import importlib
 import pkgutil
 
 from .core import *  # noqa: F401,F403
-from .core import (QUESTIONS, RUBRICS, CheckResult, Question, Rubric, _hidden_results,  # noqa: F401
+from .core import (OUTCOMES, QUESTIONS, RUBRICS, CheckResult, Question, Rubric,  # noqa: F401
+                   _hidden_results, assessed_by, objective_ids,
                    assert_hidden, check, exercises, expected, grade_namespace, questions,
                    self_check_text)
 

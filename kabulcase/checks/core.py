@@ -53,7 +53,7 @@ import pandas as pd
 from ..data import load
 
 __all__ = ["CheckResult", "check", "self_check_text", "assert_hidden", "grade_namespace",
-           "questions", "QUESTIONS", "RUBRICS"]
+           "questions", "QUESTIONS", "RUBRICS", "OUTCOMES", "objective_ids", "assessed_by"]
 
 NOT_ANSWERED = "not answered yet"
 PLACEHOLDER = "Write your answer here"
@@ -235,6 +235,49 @@ def exercises() -> list[str]:
 
 def _natural_key(key: str) -> list:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key)]
+
+
+# --------------------------------------------------------------------------- the outcome map
+
+OUTCOMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "LO1": ("Sources and claims", ("C1", "C2", "C4")),
+    "LO2": ("Power and uptime", ("P1", "P2", "P3", "P4", "P5", "P6")),
+    "LO3": ("Ranges and definitions", ("T1", "T2", "T3", "T4", "T5", "T6", "C3")),
+    "LO4": ("Base rates and errors", ("W4",)),
+    "LO5": ("The three-part test", ("R1", "R2", "R3", "R4", "R5", "G1")),
+    "LO6": ("Cost of ownership", ("M1", "M2", "M3", "M4", "M5", "M6")),
+    "LO7": ("Trade-off models", ("W1", "W2", "W3", "W5")),
+    "LO8": ("Governance and argument", ("G1", "G2", "G3", "G4", "G5", "C5")),
+}
+"""The module's learning outcomes (the introduction's LO1 to LO8) and the chapter
+objectives that make up each. The instructor guide's outcome map is built from this and
+from the questions' own ``objective`` fields, so the map shows what is really assessed."""
+
+_OBJECTIVE = re.compile(r"\b([A-Z])(\d)\b")
+
+
+def objective_ids(text: str, primary_only: bool = True) -> list[str]:
+    """The objective ids in a question's ``objective`` field ("R4, R5 (and R1, R3)").
+
+    Ids in parentheses are practised, not assessed: the question's criteria are not written
+    for them. ``primary_only`` leaves them out. Ranges ("C1 to C5") are expanded."""
+    if primary_only:
+        text = re.sub(r"\([^)]*\)", "", text)
+    text = re.sub(r"\b([A-Z])(\d) to \1?(\d)\b",
+                  lambda m: ", ".join(f"{m.group(1)}{i}"
+                                      for i in range(int(m.group(2)), int(m.group(3)) + 1)), text)
+    return list(dict.fromkeys(m.group(0) for m in _OBJECTIVE.finditer(text)))
+
+
+def assessed_by() -> dict[str, list[str]]:
+    """objective id -> the keys of the questions and rubrics that assess it (name it outside
+    parentheses in their ``objective`` field), in exercise order."""
+    out: dict[str, list[str]] = {}
+    for exercise in exercises():
+        for q in questions(exercise):
+            for objective in objective_ids(q.objective):
+                out.setdefault(objective, []).append(q.key)
+    return out
 
 
 # --------------------------------------------------------------------------- reading answers

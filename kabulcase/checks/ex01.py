@@ -332,7 +332,8 @@ RUBRICS["ex01.q5"] = Rubric(
         "States what qualifies or contradicts the claim, citing at least one source id from "
         "data/sources.csv and at least one number with whoever claims it.",
         "Says what evidence would change the claim's status, and who could produce it without "
-        "putting anyone at risk.",
+        "putting anyone at risk (documents and audits, not counting or mapping cameras on the "
+        "street).",
         "Links the claim to at least one of the book's four questions (power, threat, rights, "
         "money) and explains the link.",
     ),

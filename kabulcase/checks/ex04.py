@@ -1,7 +1,10 @@
 """Exercise set 4 (rights): expected answers, checks and rubrics.
 
-Every expected value is computed here from ``data/rights_counts.csv`` and from
-:mod:`kabulcase.models.rights`, never typed. The checks accept equivalent answers (a wide
+Every expected value is computed here from ``data/rights_counts.csv``, never typed. The
+set uses only what chapters 1 to 4 teach: question 4 applies chapter 4's three-part test
+to the public record (the claims ledger and the sources), and its check looks only at
+completeness and at whether the evidence can be found; it never grades a judgement.
+Chapter 7's risk scheme, which an earlier question used, is taught in chapter 7. The checks accept equivalent answers (a wide
 or a long table, a Series or a dict, shares or percentages where both carry the same
 information, any row order) and explain what is off without giving the answer away.
 """
@@ -52,42 +55,9 @@ def _pct_change(old: float, new: float) -> float:
     return 100 * (new - old) / old
 
 
-def _safer_settings() -> dict[str, Any]:
-    """One safer setting per lever: the short-retention threshold, face recognition off,
-    and each safeguard added (read from the model, so it follows the model)."""
-    from ..models import rights as model
-    out: dict[str, Any] = {}
-    for lever, spec in model.LEVERS.items():
-        if lever == "retention_days":
-            out[lever] = model.ASSUMPTIONS["retention_short_days"]["default"]
-        else:
-            out[lever] = spec["safer"]
-    return out
-
-
-def _lowered(changes: dict[str, Any]) -> list[str]:
-    from ..models import rights as model
-    base = {f.key: f.level_index for f in model.risk_assessment()}
-    new = {f.key: f.level_index for f in model.risk_assessment(**changes)}
-    return [k for k in base if new[k] < base[k]]
-
-
-def _level_steps(changes: dict[str, Any]) -> int:
-    from ..models import rights as model
-    base = {f.key: f.level_index for f in model.risk_assessment()}
-    new = {f.key: f.level_index for f in model.risk_assessment(**changes)}
-    return sum(base[k] - new[k] for k in base)
-
-
-def _chilling_high_factor() -> dict[str, float]:
-    from ..models import rights as model
-    factor = model.ASSUMPTIONS["chilling_range_factor"]["high"]
-    return model.chilling_scenario(model.PER_PEOPLE, range_factor=factor)
-
-
 @_expects("ex04")
 def expected_ex04(key: str) -> Any:
-    """The expected answers of exercise set 4, computed from data/ and the rights model."""
+    """The expected answers of exercise set 4, computed from data/."""
     counts = _counts()
     if key == "ex04.q1a":
         return _afjc_cells(counts)
@@ -110,11 +80,6 @@ def expected_ex04(key: str) -> Any:
         stock = counts[counts["series"] == CPJ_STOCK].iloc[0]
         per_day = float(cum["value"]) / (cum["period_end"] - cum["period_start"]).days
         return float(stock["value"]) / per_day
-    if key == "ex04.q4a":
-        return {lever: len(_lowered({lever: v})) for lever, v in _safer_settings().items()}
-    if key == "ex04.q4b":
-        r = _chilling_high_factor()
-        return (r["refrain_low"], r["refrain_high"])
     raise KeyError(key)
 
 
@@ -577,117 +542,126 @@ def _ex04_q3b(answer):
                                        "/ days in its period), then divide the census stock by it.")
 
 
-# --------------------------------------------------------------------------- q4: the rights model
+# --------------------------------------------------------------------------- q4: the three-part test
 
-LEVER_ALIASES = {"retention": "retention_days", "short_retention": "retention_days",
-                 "face_recognition_off": "face_recognition", "no_face_recognition": "face_recognition",
-                 "judge": "judicial_authorisation", "judicial_authorization": "judicial_authorisation",
-                 "oversight": "independent_oversight", "audits": "published_audits",
-                 "community": "community_approval"}
+TEST_PARTS = ("legality", "legitimate_aim", "necessity_proportionality")
+"""The three parts of the test, in chapter 4's order (the keys of ``test_record``)."""
+JUDGEMENTS = ("met", "not met", "cannot tell")
+PART_ALIASES = {"legitimate aim": "legitimate_aim", "aim": "legitimate_aim",
+                "necessity": "necessity_proportionality", "proportionality": "necessity_proportionality",
+                "necessity_and_proportionality": "necessity_proportionality",
+                "necessity and proportionality": "necessity_proportionality", "law": "legality"}
 
 
-@_question("ex04.q4a", "lowered_by_lever", "risk factors each safer lever lowers", "R4", 2, 12,
-           "Loop over `safer`: for each lever, compare the levels with the plan as reported.")
+def _evidence_ids() -> dict[str, str]:
+    """Every id a learner may cite, lower-cased, mapped to what kind of id it is."""
+    ids = {str(s).lower(): "source" for s in load("sources")["source_id"]}
+    ids.update({k.lower(): "citation key" for k in core._citation_keys()})
+    ids.update({str(c).lower(): "claim" for c in load("claims")["claim_id"]})
+    return ids
+
+
+def _as_record(answer: Any) -> dict[str, dict[str, Any]]:
+    """part -> {"judgement": text, "evidence": [ids]}, from the dict the question asks for."""
+    if not isinstance(answer, dict):
+        raise _Answer("`test_record` should be a dict with one entry per part of the test ("
+                      + ", ".join(repr(p) for p in TEST_PARTS) + f"), but it is {_describe(answer)}.")
+    record = {}
+    for key, entry in answer.items():
+        part = _norm_label(key)
+        part = PART_ALIASES.get(str(key).strip().lower(), PART_ALIASES.get(part, part))
+        if part not in TEST_PARTS:
+            raise _Answer(f"{key!r} is not a part of the three-part test; use the keys "
+                          + ", ".join(repr(p) for p in TEST_PARTS) + ".")
+        if not isinstance(entry, dict) or not {"judgement", "evidence"} <= set(entry):
+            raise _Answer(f"The entry for {part!r} should be a dict with the keys 'judgement' and "
+                          f"'evidence', but it is {_describe(entry)}.")
+        evidence = entry["evidence"]
+        if isinstance(evidence, str):
+            evidence = [e for e in re.split(r"[;,\s]+", evidence) if e]
+        if not isinstance(evidence, (list, tuple, set, pd.Series)):
+            raise _Answer(f"The evidence for {part!r} should be a list of ids (claim ids such as "
+                          f"'c15', source ids or citation keys), but it is {_describe(evidence)}.")
+        record[part] = {"judgement": str(entry["judgement"]).strip().lower(),
+                        "evidence": [str(e).strip() for e in evidence if str(e).strip()]}
+    return record
+
+
+def _claim_note(claim_id: str, claims: pd.DataFrame) -> str:
+    row = claims.loc[claim_id]
+    return (f"{claim_id}: {str(row['status']).replace('_', ' ')}, by {row['claimant']} "
+            f"({str(row['claimant_type']).replace('_', ' ')}).")
+
+
+@_question("ex04.q4a", "test_record", "the three-part test as a record of evidence", "R4", 2, 12,
+           "Fill in `test_record`: a judgement and the evidence ids for each part of the test.")
 def _ex04_q4a(answer):
-    want = expected("ex04.q4a")
-    x = answer
-    if isinstance(x, dict) and x and all(isinstance(v, (list, tuple, set)) for v in x.values()):
-        x = {k: len(v) for k, v in x.items()}
-    if isinstance(x, pd.Series) and len(x) and all(isinstance(v, (list, tuple, set)) for v in x):
-        x = {k: len(v) for k, v in x.items()}
-    got = _as_mapping(x, "`lowered_by_lever`", "lever")
-    got = {LEVER_ALIASES.get(k, k): v for k, v in got.items()}
-    unknown = [k for k in got if k not in want]
-    if unknown:
-        raise _Answer(f"`lowered_by_lever` has label(s) {', '.join(map(repr, unknown))} that are "
-                      f"not levers; use the keys of `safer` ({', '.join(want)}).")
-    steps = {lever: _level_steps({lever: v}) for lever, v in _safer_settings().items()}
-    right = [k for k in want if k in got and _close(got[k], want[k])]
-    missing = [k for k in want if k not in got]
-    summed = [k for k in want if k in got and k not in right and _close(got[k], steps[k])]
-    wrong = [k for k in want if k in got and k not in right and k not in summed]
-    off = []
-    if summed:
-        off.append("For " + ", ".join(summed) + " you added up how many levels the factors "
-                   "fell. Levels are an order, not scores: count the factors that moved.")
-    if wrong:
-        off.append(f"{len(wrong)} lever(s) have a different number of factors lowered: "
-                   + ", ".join(wrong) + ".")
+    if _is_unanswered(answer):
+        raise _Answer("`test_record` is not filled in yet.")
+    record = _as_record(answer)
+    known = _evidence_ids()
+    claims = load("claims")
+    claims = claims.set_index(claims["claim_id"].str.lower())
+    right, off = [], []
+    missing = [p for p in TEST_PARTS if p not in record]
     if missing:
-        off.append(f"{len(missing)} lever(s) are missing: " + ", ".join(missing) + ".")
-    if len(right) == len(want):
-        best = max(want, key=want.get)
-        return 2, [f"Right for all {len(want)} levers. {best} lowers the most factors, because "
-                   f"it appears in more of the scheme's rules than any other lever."], [], None
-    msgs = [f"{len(right)} of the {len(want)} levers are right."] if right else []
-    return (1 if len(right) * 3 >= 2 * len(want) else 0), msgs, off, (
-        "For each lever, run risk_assessment with that one change, and count the factors whose "
-        "level_index is lower than in the plan as reported.")
-
-
-@_question("ex04.q4b", "chilling_ends", "chilling scenario: the ends of the wider range", "R3", 1, 6,
-           "Run chilling_scenario with the range factor at the high end of its stated range.")
-def _ex04_q4b(answer):
-    from ..models import rights as model
-    low, high = expected("ex04.q4b")
-    x = answer
-    if isinstance(x, dict):
-        keys = {_norm_label(k): v for k, v in x.items()}
-        if "refrain_low" in keys and "refrain_high" in keys:
-            x = (keys["refrain_low"], keys["refrain_high"])
-        elif "low" in keys and "high" in keys:
-            x = (keys["low"], keys["high"])
-        elif "share_low" in keys and "share_high" in keys:
-            x = (keys["share_low"], keys["share_high"])
-        else:
-            raise _Answer("`chilling_ends` is a dict without 'low' and 'high' (or 'refrain_low' "
-                          "and 'refrain_high'); give the pair (low, high).")
-    if isinstance(x, (pd.Series, np.ndarray, list, tuple)):
-        values = list(x.tolist() if hasattr(x, "tolist") else x)
-    elif _is_number(x):
-        raise _Answer("`chilling_ends` is one number; give two, the low and the high end, as "
-                      "(low, high).")
-    else:
-        raise _Answer(f"`chilling_ends` should be two numbers (low, high), but it is {_describe(x)}.")
-    if len(values) != 2:
-        raise _Answer(f"`chilling_ends` should hold two numbers (low, high), but it holds {len(values)}.")
-    a, b = sorted(_as_number(v, "Each value in `chilling_ends`") for v in values)
-    people = model.PER_PEOPLE
-
-    def near(v, w):
-        return math.isclose(v, w, rel_tol=0.01, abs_tol=0.51)
-
-    if near(a, low) and near(b, high):
-        return 1, [f"Of every {people:,} would-be participants, between about {low:.0f} and "
-                   f"{high:.0f} stay away: a range set mostly by the book's assumed factor, "
-                   f"around one sourced central share."], [], None
-    default = model.chilling_scenario(people)
-    if near(a, default["refrain_low"]) and near(b, default["refrain_high"]):
-        return 0, [], ["Those are the ends at the default range factor; the question asks for the "
-                       "high end of the factor's stated range."], \
-            "Pass range_factor= the high value from rights_model.ASSUMPTIONS['chilling_range_factor']."
-    if math.isclose(a, low / people, rel_tol=0.01) and math.isclose(b, high / people, rel_tol=0.01):
-        return 0.5, ["These are the right shares."], [f"The question asks for people out of "
-                                                        f"{people:,}, not shares."], \
-            "Use the refrain_low and refrain_high entries."
-    return 0, [], ["Your pair does not match the scenario at the high range factor."], \
-        ("Call chilling_scenario(rights_model.PER_PEOPLE, range_factor=...) and read refrain_low "
-         "and refrain_high.")
+        off.append("No entry yet for: " + ", ".join(missing) + ". The test has three parts, and a "
+                   "measure must pass all three.")
+    bad_judgement = [p for p, e in record.items() if e["judgement"] not in JUDGEMENTS]
+    if bad_judgement:
+        off.append("Give each judgement as one of " + ", ".join(repr(j) for j in JUDGEMENTS)
+                   + "; these are not: " + ", ".join(f"{p} ({record[p]['judgement']!r})"
+                                                     for p in bad_judgement) + ".")
+    no_evidence = [p for p, e in record.items() if not e["evidence"]]
+    if no_evidence:
+        off.append("Cite at least one id for: " + ", ".join(no_evidence) + ". A judgement of "
+                   "'cannot tell' needs evidence too: the rows that show what is missing.")
+    unknown = sorted({i for e in record.values() for i in e["evidence"] if i.lower() not in known})
+    if unknown:
+        off.append("Not found in data/claims.csv, data/sources.csv or the bibliography: "
+                   + ", ".join(unknown) + " (copy ids exactly, for example 'c15' or "
+                   "'reuters-2023-09-25').")
+    found = sorted({i.lower() for e in record.values() for i in e["evidence"] if i.lower() in known})
+    if found:
+        right.append(f"{len(found)} of the ids you cite are found again in the data or the "
+                     f"bibliography.")
+    # What a cited claim is, so the learner can weigh it; this is information, never a score.
+    notes = [_claim_note(i, claims) for i in found if known[i] == "claim"]
+    only_authorities = [p for p, e in record.items() if e["judgement"] == "met" and e["evidence"]
+                        and all(known.get(i.lower()) == "claim" and
+                                claims.loc[i.lower(), "claimant_type"] == "taliban_official"
+                                for i in e["evidence"])]
+    if only_authorities:
+        off.append("Your 'met' for " + ", ".join(only_authorities) + " rests only on what the "
+                   "authorities say about their own measure; the test asks for more than the "
+                   "word of the party it tests. (This note does not change your score.)")
+    if not (missing or bad_judgement or no_evidence or unknown):
+        return 2, ["Every part has a judgement and evidence that can be found again; your "
+                   "instructor marks how well the evidence supports each judgement."] + notes, \
+            off, None
+    score = 1 if not missing and not bad_judgement and len(no_evidence) + bool(unknown) <= 1 else 0
+    return score, right + notes, off, (
+        "Use the three keys, give each a 'judgement' from the three allowed and an 'evidence' "
+        "list of ids you can find in `claims` or `data/sources.csv`.")
 
 
 # --------------------------------------------------------------------------- written answers
 
-RUBRICS["ex04.q4c"] = Rubric(
-    key="ex04.q4c", variable="answer_q4c", title="what moves in the rights model, and why",
-    objective="R3, R4", minutes=9, words=(80, 180),
+RUBRICS["ex04.q4b"] = Rubric(
+    key="ex04.q4b", variable="answer_q4b", title="where the public record runs out",
+    objective="R3, R4", minutes=10, words=(80, 180),
     criteria=(
-        "Names which risk factors the strongest single lever lowers, and explains from the "
-        "scheme's rules why that lever reaches more factors than the others.",
-        "Notes at least one thing a single lever cannot do (for example a factor with a floor, "
-        "or tracking that needs both short retention and face recognition off to fall to low).",
-        "States what the chilling range rests on: one sourced central share from another "
-        "setting (Penney, Wikipedia readers) and a book assumption for its width; cites the "
-        "numbers as model output, not as measurements in Kabul.",
+        "Names the part of the test at which the public record is weakest and says why, "
+        "citing the rows of `test_record` that show it (claim ids or source ids).",
+        "Names a document that would settle that part (for example a published law or "
+        "regulation, an authorisation by an independent judge, or an oversight body's report) "
+        "and says who holds the burden of producing it (the state, under the Necessary and "
+        "Proportionate principles).",
+        "Weighs the harm side of proportionality with evidence read for what it is: the "
+        "chilling-effect evidence (its setting and confidence), a count of detentions with its "
+        "publisher, period and qualifier.",
+        "Separates 'not met' from 'cannot tell', and does not treat the authorities' own "
+        "statements as proof that a part is met.",
     ),
 )
 
@@ -701,7 +675,7 @@ RUBRICS["ex04.q5"] = Rubric(
         "and asks whether the chosen element actually serves that aim.",
         "Necessity and proportionality: weighs less intrusive means and the harm to privacy, "
         "expression and assembly, using at least one count read correctly (publisher, period, "
-        "'at least', stock or flow) and labelling any model result as a book assumption.",
+        "'at least', stock or flow).",
         "Reaches a judgement on each part (which may be 'cannot tell') and says what evidence "
         "would change it.",
         "Uses aggregate evidence only and treats the security case and the rights case fairly.",
