@@ -90,6 +90,7 @@ test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks $
 bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
 	$(BOOK_ENV) $(BIN)/python benchmarks/bench_models.py
 	$(BOOK_ENV) $(BIN)/python benchmarks/bench_book.py
+	$(BIN)/python benchmarks/bench_lab.py
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
