@@ -22,7 +22,7 @@ from ..models import power as model
 
 SLIDER_STEP = 0.5
 # The claimed size of Kabul's network, used for the battery-cost line of the read-out.
-CAMERA_CLAIM = dict(city="Kabul", date="2023-08")
+CAMERA_CLAIM = dict(city="Kabul and other cities", date="2023-08")
 
 
 class UptimeExplorer(widgets.VBox):
