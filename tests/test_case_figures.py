@@ -16,13 +16,19 @@ def csv_rows(name):
         return list(csv.DictReader(fh))
 
 
+def kabul_rows():
+    """Counts for Kabul and counts for a wider geography that includes it."""
+    return [r for r in csv_rows("camera_counts")
+            if r["city"] == "Kabul" or r["city"].startswith("Kabul and ")]
+
+
 def note(fig):
     return [a.text for a in fig.layout.annotations if a.text.startswith("Source:")]
 
 
 def test_timeline_plots_every_kabul_count_and_every_event():
     fig = camera_timeline()
-    kabul = [r for r in csv_rows("camera_counts") if r["city"] == "Kabul"]
+    kabul = kabul_rows()
     events = csv_rows("case_timeline")
     counts_plotted = sum(len(t.y) for t in fig.data if t.yaxis == "y")
     events_plotted = sum(len(t.y) for t in fig.data if t.yaxis == "y2")
@@ -41,7 +47,7 @@ def test_timeline_carries_sources_alt_text_and_data():
     assert "data/camera_counts.csv" in text and "data/case_timeline.csv" in text
     meta = fig.layout.meta
     assert meta["alt"] and len(meta["description"]) > 100
-    assert len(meta["table"]["rows"]) == sum(1 for r in csv_rows("camera_counts") if r["city"] == "Kabul")
+    assert len(meta["table"]["rows"]) == len(kabul_rows())
     assert meta["datasets"] == ["camera_counts", "case_timeline"]
 
 
@@ -51,6 +57,19 @@ def test_timeline_title_states_the_finding_from_the_data():
     latest = max(kabul, key=lambda r: r["date"])
     assert f"{int(latest['cameras']):,}" in fig.layout.title.text.replace("<br>", " ")
     assert "verified" in fig.layout.title.text
+
+
+def test_multi_city_claim_is_drawn_apart_and_named_for_its_geography():
+    """The 2023 claim covers Kabul and other cities (Reuters): not a count for Kabul."""
+    wider = [r for r in csv_rows("camera_counts") if r["city"].startswith("Kabul and ")]
+    assert wider and all(r["scope"] == "multi_city" for r in wider)
+    assert not [r for r in csv_rows("camera_counts") if r["city"] == "Kabul" and r["scope"] != "city"]
+    fig = camera_timeline()
+    for r in wider:
+        [trace] = [t for t in fig.data if t.yaxis == "y" and float(r["cameras"]) in
+                   [float(v) for v in t.y] and r["city"] in t.name]
+        assert all(float(v) in {float(w["cameras"]) for w in wider} for v in trace.y)
+    assert "other cities" in fig.layout.meta["description"]
 
 
 def test_timeline_refuses_a_table_without_the_claimant():

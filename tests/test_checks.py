@@ -22,16 +22,19 @@ from support import (DATA, EXERCISES, REPO, assert_check_survives, assert_model_
 EXERCISE = EXERCISES / "ex01-the-case.md"
 
 
-def kabul(date):
-    [row] = [r for r in csv_rows("camera_counts") if r["city"] == "Kabul" and r["date"] == date]
+def kabul(date, city="Kabul"):
+    [row] = [r for r in csv_rows("camera_counts") if r["city"] == city and r["date"] == date]
     return row
+
+
+NETWORK = "Kabul and other cities"  # the 2023 claim's geography, per Reuters
 
 
 # Independent expectations, from the CSV files.
 STATUS = Counter(r["status"] for r in csv_rows("claims"))
 N_CLAIMS = len(csv_rows("claims"))
-SOURCES_2023 = kabul("2023-08")["source_id"].split(";")
-GROWTH = float(kabul("2023-08")["cameras"]) / float(kabul("2021")["cameras"])
+SOURCES_2023 = kabul("2023-08", NETWORK)["source_id"].split(";")
+GROWTH = float(kabul("2025-02")["cameras"]) / float(kabul("2021")["cameras"])
 DOUBTFUL = sorted(r["claim_id"] for r in csv_rows("claims")
                   if r["claimant_type"] == "taliban_official"
                   and r["status"] in ("unverified_claim", "disputed"))
@@ -127,7 +130,7 @@ def test_q1_whole_claims_table_is_refused_plainly():
 def test_q2a_accepts_list_set_string_series_and_any_order():
     joined = ";".join(SOURCES_2023)
     counts = pd.read_csv(DATA / "camera_counts.csv")
-    row = counts[(counts.city == "Kabul") & (counts.date == "2023-08")]
+    row = counts[(counts.city == NETWORK) & (counts.date == "2023-08")]
     for answer in (SOURCES_2023, list(reversed(SOURCES_2023)), set(SOURCES_2023), joined,
                    row["source_id"], row, pd.Series(SOURCES_2023), tuple(SOURCES_2023),
                    [s.upper() for s in SOURCES_2023]):
@@ -165,8 +168,11 @@ def test_q2b_accepts_tolerance_and_one_element_containers():
 
 
 def test_q2b_diagnoses_common_mistakes():
-    claim, before = float(kabul("2023-08")["cameras"]), float(kabul("2021")["cameras"])
+    claim, before = float(kabul("2025-02")["cameras"]), float(kabul("2021")["cameras"])
     feeds = float(kabul("2014-06")["cameras"])
+    network = float(kabul("2023-08", NETWORK)["cameras"])
+    r = quiet("ex01.q2b", network / before)  # a multi-city claim over a Kabul count
+    assert r.score == 0 and "different places" in r.message
     r = quiet("ex01.q2b", before / claim)
     assert r.score == 0 and "backwards" in r.message
     r = quiet("ex01.q2b", claim - before)
@@ -200,7 +206,7 @@ def test_q2b_hidden_check_tries_other_pairs():
     hard_coded = lambda counts, start, end: GROWTH  # noqa: E731  right once, wrong elsewhere
     with pytest.raises(AssertionError, match=r"not the later count\s+divided"):
         checks.assert_hidden("ex01.q2b", {"growth_factor": hard_coded})
-    q2b = graded_row("ex01", {"growth_2023": GROWTH, "growth_factor": hard_coded}, "ex01.q2b")
+    q2b = graded_row("ex01", {"growth_2025": GROWTH, "growth_factor": hard_coded}, "ex01.q2b")
     assert (q2b["score"], q2b["max_score"]) == (1, 2)  # public check 1 of 1, hidden 0 of 1
 
 

@@ -102,7 +102,7 @@ COSTS = {s: {c: cost(battery(TYPICAL[s]), c) for c in ("low", "central", "high")
          for s in ("low", "median", "high")}
 WORST = min(DAY, TYPICAL["low"] + BATTERY_MEDIAN) / DAY
 [N_CAMS] = [float(r["cameras"]) for r in csv_rows("camera_counts")
-            if r["city"] == "Kabul" and r["date"] == "2023-08"]
+            if r["city"] == "Kabul and other cities" and r["date"] == "2023-08"]
 
 
 def cost_frame(values=COSTS):

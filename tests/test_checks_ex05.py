@@ -45,7 +45,7 @@ PER_CAMERA = sorted(((r["city"], float(r["cost_usd_million"]) * 1e6 / float(r["c
                      for r in COMPARATORS if r["cameras"] and r["cost_usd_million"]),
                     key=lambda p: p[1])
 
-KABUL = {r["date"]: int(r["cameras"]) for r in csv_rows("camera_counts") if r["city"] == "Kabul"}
+KABUL = {r["date"]: int(r["cameras"]) for r in csv_rows("camera_counts") if r["city"].startswith("Kabul")}
 REGISTRY = {(r["model"], r["name"]): r for r in csv_rows("model_assumptions")}
 UNIT = {r["cost_id"]: r for r in csv_rows("unit_costs")}
 UNIT_IDS = {"camera_usd": "camera-us-municipal", "network_usd": "network-assumption",

@@ -46,7 +46,7 @@ WIDEST = max(COST_RATIOS, key=COST_RATIOS.get)
 WIDEST_SPREAD = max((name for (m, name) in REGISTRY if m == "cost"),
                     key=lambda n: reg("cost", n, "high") - reg("cost", n, "low"))
 
-KABUL = {r["date"]: float(r["cameras"]) for r in csv_rows("camera_counts") if r["city"] == "Kabul"}
+KABUL = {r["date"]: float(r["cameras"]) for r in csv_rows("camera_counts") if r["city"].startswith("Kabul")}
 PLAN_USD = float([r for r in csv_rows("budgets") if r["item"] == "plan_2021_upgrade"][0]["amount_usd_million"]) * 1e6
 INPUTS = {"taliban_cameras": KABUL["2023-08"], "targeted_cameras": KABUL["2014-06"],
           "plan2021_budget_usd": PLAN_USD}

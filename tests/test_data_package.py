@@ -136,6 +136,8 @@ ALLOWED_PHRASES = {
     "Secretary General", "Special Representative", "Interior Ministry", "Military Hospital",
     "Shia Waves", "Peace Campaign", "Afghanistan Peace", "World Press", "Press Freedom",
     "Freedom Day",
+    # A school named after a person is a public landmark, not a private person.
+    "Abdul Rahim", "Rahim Shahid", "Shia Hazara", "Shia Muharram", "Shia Muslims",
 }
 # Sentence openers are not names.
 OPENERS = {"The", "A", "An", "In", "On", "Of", "By", "For", "At", "Its", "This", "These"}

@@ -24,7 +24,7 @@ CHAPTERS = sorted((REPO / "chapters").glob("*.md"))
 NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w/]|,\d{3})")
 REFERENCE_BEFORE = re.compile(
     r"(article|articles|art\.|comment|comments|no\.|principle|principles|resolution|para\.|"
-    r"paragraph|paragraphs|chapter|chapters|fig\.|figure|section|report|session)\s*(\d+\s*(,|and|or)\s*)*$",
+    r"paragraph|paragraphs|chapter|chapters|fig\.|figure|section|report|session)\s*(\d+\s*(,|and|or|to)\s*)*$",
     re.I)
 MONTHS = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 # Dates ("25 September 2023"), reading times ("40 minutes") and the factor that turns a

@@ -215,7 +215,7 @@ EXPECTED = {
     # smallest]; her growth_factor works for any pair, so the hidden check passes too.
     "amina": ("ok", {"q1": 2, "q2a": 1, "q2b": 2, "q3": 2, "q4a": 2}, 9),
     # bilal: q1 gives shares (normalize=True) -> 1 of 2; q2a keeps only the first of five
-    # sources -> 0.5; growth_factor returns a typed-in 62000/850, right for the question
+    # sources -> 0.5; growth_factor returns a typed-in 90000/850, right for the question
     # (public 1) but wrong for every other pair (hidden 0) -> 1; q3 has the unverified
     # claims but not the disputed one -> 1; q4a starts only from the "2021" count, so the
     # smallest factor is right and the largest is not -> 1. Total 4.5.
@@ -225,7 +225,7 @@ EXPECTED = {
     # ids, which the grader cannot tell from a computed one) -> 2 + 0 + 2 + 2 + 2 = 8.
     "chen": ("error", {"q1": 2, "q2a": 0, "q2b": 2, "q3": 2, "q4a": 2}, 8),
     # dara: q1 (a dict) and q2a right -> 3; the q2b cell loops for ever and is stopped at
-    # the time limit, so growth_2023 never exists (0) and the hidden check's call of her
+    # the time limit, so growth_2025 never exists (0) and the hidden check's call of her
     # function is stopped too (0); q3 and q4a come after it and never run -> 0. Total 3.
     "dara": ("timeout", {"q1": 2, "q2a": 1, "q2b": 0, "q3": 0, "q4a": 0}, 3),
     # emre: the file is cut off inside the q3 answer cell; the cells before the cut are

@@ -53,7 +53,7 @@ def test_four_scenarios_in_order(options):
 
 def test_taliban_plan_size_and_build_come_from_the_data(options):
     s = options["taliban"]
-    assert s.levers["n_cameras"] == csv_value("camera_counts", "cameras", city="Kabul", date="2023-08")
+    assert s.levers["n_cameras"] == csv_value("camera_counts", "cameras", city="Kabul and other cities", date="2023-08")
     # Four years: claim c01 says so in words; the registry's default copies it.
     c01 = [r for r in csv_rows("claims") if r["claim_id"] == "c01"][0]
     assert "four years" in c01["claim"]
@@ -369,7 +369,7 @@ def test_tornado_swings_by_hand():
     row = table[table["assumption"] == "n_cameras"].iloc[0]
     # Cost is proportional to the number of cameras: the ends scale the central result.
     low, high = registry_value("shared", "n_cameras", "low"), registry_value("shared", "n_cameras", "high")
-    central = csv_value("camera_counts", "cameras", city="Kabul", date="2023-08")
+    central = csv_value("camera_counts", "cameras", city="Kabul and other cities", date="2023-08")
     assert row["tco_usd_output_low"] == pytest.approx(row["tco_usd_output_central"] * low / central)
     assert row["tco_usd_output_high"] == pytest.approx(row["tco_usd_output_central"] * high / central)
     price = table[table["assumption"] == "usd_per_kwh_storage"].iloc[0]

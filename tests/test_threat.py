@@ -17,7 +17,8 @@ from kabulcase import load
 from kabulcase.figures import threat
 from kabulcase.figures.theme import ChartDataError
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
 
 
 def rows(name: str) -> list[dict]:
@@ -223,12 +224,38 @@ def test_attacks_have_error_bars_from_low_to_high(figures):
     assert any(hi > lo for lo, hi in drawn), "contested tolls must show as ranges"
 
 
-def test_attacks_target_types_have_their_own_symbols(figures):
+def test_attacks_target_groups_have_their_own_symbols(figures):
     fig = figures["attacks_chart"]
-    targets = {r["target_type"] for r in rows("kabul_attacks")}
+    groups = {r["target_group"] for r in rows("kabul_attacks")}
     marker_traces = [t for t in fig.data if t.mode == "markers"]
-    assert {t.name for t in marker_traces} == {threat.TARGET_LABELS[x] for x in targets}
-    assert len({t.marker.symbol for t in marker_traces}) == len(targets)
+    assert {t.name for t in marker_traces} == {threat.TARGET_GROUP_LABELS[x] for x in groups}
+    assert len({t.marker.symbol for t in marker_traces}) == len(groups)
+    types = {r["target_type"] for r in rows("kabul_attacks")}
+    assert types <= set(threat.TARGET_LABELS)  # every place type has a readable label
+
+
+def test_attacks_on_hazara_and_shia_civilians_are_in_the_data_and_the_chart(figures):
+    """Issue 13: IS-Khorasan's deadliest campaign in Kabul targets Hazara and Shia Afghans."""
+    hazara = [r for r in rows("kabul_attacks") if r["target_group"] == "hazara_shia"]
+    after = [r for r in hazara if r["date"] > "2021-08-15"]
+    assert len(after) >= 5
+    assert any(r["attack_id"] == "kbl-2022-09-30" for r in hazara)  # the Kaaj education centre
+    assert all(r["source_id"] and int(r["deaths_low"]) <= int(r["deaths_high"]) for r in hazara)
+    [trace] = [t for t in figures["attacks_chart"].data
+               if t.mode == "markers" and t.name == "Hazara and Shia civilians"]
+    assert sorted(float(y) for y in trace.y) == sorted(float(r["deaths_low"]) for r in hazara)
+    assert f"{len(hazara)} of them on Hazara and Shia civilians" in \
+        figures["attacks_chart"].layout.title.text.replace("<br>", " ")
+
+
+def test_chapter_3_names_hazara_and_shia_afghans_in_its_security_case():
+    text = (REPO / "chapters" / "03-threat.md").read_text(encoding="utf-8")
+    assert "Hazara" in text and "Shia" in text
+    security = text.split("## The security case", 1)[1].split("## The rights case", 1)[0]
+    assert "Hazara" in security and "Shia" in security
+    # The analyst's quote is regime protection, not the civilians' case: labelled as such.
+    assert security.count("members and positions") <= 1
+    assert "regime" in security
 
 
 def test_attacks_hover_says_who_claimed(figures):

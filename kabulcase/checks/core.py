@@ -586,7 +586,7 @@ def _self_check_text(key: str, text: Any) -> CheckResult:
                      "source_id column, or a citation key from the bibliography)")))
     if r.names_claim:
         items.append((bool(claim_ids), "Names a claim id: " + (", ".join(claim_ids) if claim_ids
-                                                                else "none found (c01 to c22)")))
+                                                                else "none found (an id such as c04, from data/claims.csv)")))
     if r.names_question:
         items.append((bool(questions_named), "Links to the four questions: " + (
             ", ".join(questions_named) if questions_named else "none of power, threat, rights, money named")))

@@ -18,6 +18,9 @@ from .core import (RUBRICS, Rubric, _Answer, _as_ids, _as_mapping, _as_number,
 
 DOUBTFUL_STATUSES = ("unverified_claim", "disputed")
 TAKEOVER = "2021-08-15"
+# The August 2023 claim covers Kabul and other cities (Reuters), so it is filed under this
+# geography, not under Kabul, and no Kabul ratio is taken from it (issue 13).
+CLAIMED_NETWORK = "Kabul and other cities"
 
 
 def _kabul_counts() -> pd.DataFrame:
@@ -38,9 +41,9 @@ def expected_ex01(key: str) -> Any:
     if key == "ex01.q1":
         return {str(k): int(v) for k, v in load("claims")["status"].value_counts().items()}
     if key == "ex01.q2a":
-        return str(value("camera_counts", "source_id", city="Kabul", date="2023-08")).split(";")
+        return str(value("camera_counts", "source_id", city=CLAIMED_NETWORK, date="2023-08")).split(";")
     if key == "ex01.q2b":
-        return _kabul("2023-08") / _kabul("2021")
+        return _kabul("2025-02") / _kabul("2021")
     if key == "ex01.q3":
         c = load("claims")
         sel = c[(c["claimant_type"] == "taliban_official") & c["status"].isin(DOUBTFUL_STATUSES)]
@@ -105,7 +108,7 @@ def _ex01_q1(answer):
 
 
 @_question("ex01.q2a", "sources_2023", "sources of the August 2023 count", "C1", 1, 7,
-           "Find the Kabul row dated \"2023-08\" and split its `source_id`.")
+           "Find the row dated \"2023-08\" (city \"Kabul and other cities\") and split its `source_id`.")
 def _ex01_q2a(answer):
     want = expected("ex01.q2a")
     got = _as_ids(answer, "`sources_2023`", "source_id")
@@ -132,19 +135,19 @@ def _ex01_q2a(answer):
         return 1, ["Every source that reports the August 2023 count, and no other."
                    + (f" ({dup} id(s) appear twice; harmless.)" if dup else "")], [], None
     score = 0.5 if present and (not extra or want_set <= got_set) else 0
-    return score, right, off, ("Select the row whose city is Kabul and whose date is \"2023-08\"; "
+    return score, right, off, ("Select the row whose city is \"Kabul and other cities\" and whose date is \"2023-08\"; "
                                "then split its source_id text at ';' into a list.")
 
 
-@_question("ex01.q2b", "growth_2023", "growth factor, before the takeover to August 2023", "C1", 1, 8,
-           "Fill in `growth_factor`, then run the cell that computes `growth_2023`.")
+@_question("ex01.q2b", "growth_2025", "growth factor, before the takeover to the 2025 Kabul claim", "C1", 1, 8,
+           "Fill in `growth_factor`, then run the cell that computes `growth_2025`.")
 def _ex01_q2b(answer):
     want = expected("ex01.q2b")
-    got = _as_number(answer, "`growth_2023`")
-    before, claim = _kabul("2021"), _kabul("2023-08")
+    got = _as_number(answer, "`growth_2025`")
+    before, claim = _kabul("2021"), _kabul("2025-02")
     if math.isclose(got, want, rel_tol=0.005):
-        return 1, [f"The August 2023 claim is about {_fmt_ratio(want)} times the count for before "
-                   f"the takeover."], [], None
+        return 1, [f"The 2025 police claim for Kabul is about {_fmt_ratio(want)} times the count for "
+                   f"before the takeover."], [], None
     diagnoses = [
         (1 / want, 0, "You divided the earlier count by the later one: that is the factor backwards."),
         (claim - before, 0, "That is the difference between the counts, not how many times larger one is."),
@@ -155,19 +158,22 @@ def _ex01_q2b(answer):
          "You divided by the 2014 figure. That counts camera feeds on a control-room wall, and it "
          "is not the last count before the takeover."),
     ]
-    for later in ("2024-04", "2024-07", "2025-02"):
-        diagnoses.append((_kabul(later) / before, 0,
-                          "You used a later claim as the end point; this question asks for the "
-                          "August 2023 claim."))
+    diagnoses.append((float(value("camera_counts", "cameras", city=CLAIMED_NETWORK, date="2023-08"))
+                      / before, 0,
+                      "You divided the August 2023 claim by a Kabul count, but that claim covers Kabul "
+                      "and other cities: the two numbers cover different places."))
+    diagnoses.append((_kabul("2024-04") / before, 0,
+                      "You used another claim as the end point; this question asks for the 2025 "
+                      "police claim."))
     for candidate, score, why in diagnoses:
         if math.isclose(got, candidate, rel_tol=0.005):
-            return score, [], [why], "Divide the August 2023 count by the count dated \"2021\"."
+            return score, [], [why], "Divide the count dated \"2025-02\" by the count dated \"2021\"."
     return 0, [], [f"Your factor, {_fmt_ratio(got)}, does not match the two counts the question names."], \
-        ("Read both counts from `counts` (city Kabul, dates \"2021\" and \"2023-08\") and divide "
+        ("Read both counts from `counts` (city Kabul, dates \"2021\" and \"2025-02\") and divide "
          "the later by the earlier.")
 
 
-GROWTH_PAIRS = (("2014-06", "2025-02"), ("2023-08", "2024-07"), ("2021", "2024-04"))
+GROWTH_PAIRS = (("2014-06", "2025-02"), ("2024-04", "2024-07"), ("2021", "2024-04"))
 @_hidden("ex01.q2b", "growth_factor", 1,
          "growth_factor works for other pairs of dates, not only the one in the question")
 def _ex01_q2b_hidden(fn):

@@ -506,7 +506,7 @@ def _ex02_q3b(answer):
     if not wrong:
         return 2, ["All nine costs are right. Compare how much a row changes across its columns "
                    "with how much a column changes down its rows."], [], None
-    n_cams = float(value("camera_counts", "cameras", city="Kabul", date="2023-08"))
+    n_cams = float(value("camera_counts", "cameras", city="Kabul and other cities", date="2023-08"))
     if all(_close(got[r][c], want[r][c] * n_cams) for r in SUPPLY_CASES for c in ASSUMPTION_CASES):
         return 1, ["These are the right costs for the whole claimed network."], [
             "The question asks for the cost per camera (n_cameras=1)."], None

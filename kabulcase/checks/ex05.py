@@ -58,7 +58,9 @@ def _rollout_years() -> int:
 
 
 def _kabul(date: str) -> int:
-    return int(value("camera_counts", "cameras", city="Kabul", date=date))
+    # The 2023-08 claim covers Kabul and other cities (issue 13); the others are Kabul only.
+    city = "Kabul and other cities" if date == CLAIM_DATE else "Kabul"
+    return int(value("camera_counts", "cameras", city=city, date=date))
 
 
 def _four_year(n: int, case: str = "central", **changes: Any) -> float:

@@ -24,7 +24,7 @@ from .core import (RUBRICS, Rubric, _Answer, _as_mapping, _as_number, _by_alias,
 
 MILLION = 1e6
 BASES = ("sourced", "derived", "book_assumption")
-CLAIM = {"city": "Kabul", "date": "2023-08"}
+CLAIM = {"city": "Kabul and other cities", "date": "2023-08"}  # a multi-city claim (issue 13)
 FEEDS = {"city": "Kabul", "date": "2014-06"}
 PLAN = "plan_2021_upgrade"
 BATTERY_WORST = {"watts_per_camera": "high", "usd_per_kwh_storage": "high",
@@ -221,7 +221,7 @@ def _ex06_q2(answer):
         raise _Answer(f"`scenario_inputs` has no entry for {', '.join(missing)}.")
     right, off, score = [], [], 0.0
     kabul = load("camera_counts")
-    kabul = kabul[kabul["city"] == "Kabul"]
+    kabul = kabul[kabul["city"].str.startswith("Kabul")]  # incl. the multi-city claim
     for k in ("taliban_cameras", "targeted_cameras"):
         g = got[k]
         if _close(g, want[k]):

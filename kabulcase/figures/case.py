@@ -43,6 +43,8 @@ def camera_timeline(counts: pd.DataFrame | None = None,
 
     Each count is a separate marker labelled with who claims it: the counts come from
     different claimants with different definitions, so they are not joined by a line.
+    A count for a wider geography that includes the city (the 2023 claim for "Kabul and
+    other cities") is drawn as its own legend entry, because it is not a count for the city.
     """
     counts = load("camera_counts") if counts is None else counts
     events = load("case_timeline") if events is None else events
@@ -50,9 +52,13 @@ def camera_timeline(counts: pd.DataFrame | None = None,
                              "source_id"], "camera_timeline (counts)")
     require_columns(events, ["date", "event", "actor", "kind", "source_id"],
                     "camera_timeline (events)")
-    counts = counts[counts["city"] == city].copy()
-    if counts.empty:
+    names = counts["city"].astype(str)
+    wider = names.str.startswith(f"{city} and ")
+    counts = counts[(names == city) | wider].copy()
+    if not (counts["city"] == city).any():
         raise ValueError(f"No camera counts for {city!r} in the table.")
+    counts["series"] = [ctype if place == city else f"{ctype}|{place}"
+                        for ctype, place in zip(counts["claim_type"], counts["city"])]
     counts["when"] = counts["date"].map(parse_partial_date)
     counts = counts.sort_values("when")
     events = events.copy()
@@ -61,7 +67,9 @@ def camera_timeline(counts: pd.DataFrame | None = None,
 
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28],
                         vertical_spacing=0.06)
-    for i, (ctype, group) in enumerate(counts.groupby("claim_type", sort=False)):
+    for i, (series, group) in enumerate(counts.groupby("series", sort=False)):
+        ctype, _, place = series.partition("|")
+        name = CLAIM_TYPE_LABELS.get(ctype, ctype) + (f", covering {place}" if place else "")
         labels = [f"{int(n):,}{QUALIFIER_MARK.get(q, '')}" for n, q in
                   zip(group["cameras"], group["qualifier"])]
         # Points close in time would print over each other: label only those at least
@@ -76,7 +84,7 @@ def camera_timeline(counts: pd.DataFrame | None = None,
                               "date": group["date"].astype(str), "note": notes, "label": labels})
         fig.add_trace(go.Scatter(
             x=group["when"], y=group["cameras"].astype(float), mode="markers+text",
-            name=CLAIM_TYPE_LABELS.get(ctype, ctype), text=shown, textposition="top center",
+            name=name, text=shown, textposition="top center",
             marker=dict(size=13, color=PALETTE[i % len(PALETTE)], symbol=SYMBOLS[i % len(SYMBOLS)],
                         line=dict(width=1, color="#222")),
             customdata=hover.to_numpy(),
@@ -99,9 +107,10 @@ def camera_timeline(counts: pd.DataFrame | None = None,
     fig.update_xaxes(title_text="Date", row=2, col=1)
     fig.update_layout(margin=dict(l=130))
 
-    latest = counts.iloc[-1]
+    own = counts[counts["city"] == city]
+    latest = own.iloc[-1]
     takeover = pd.Timestamp("2021-08-15")
-    before = counts[counts["when"] < takeover]
+    before = own[own["when"] < takeover]
     verified = (counts["claim_type"] == "verified").any()
     if len(before):
         b = before.iloc[-1]
@@ -126,11 +135,12 @@ def camera_timeline(counts: pd.DataFrame | None = None,
             "things (public cameras, or also cameras that households and shops were ordered "
             "to install). "
             + " ".join(f"{r.date}: {int(r.cameras):,}{QUALIFIER_MARK.get(r.qualifier, '')} "
-                       f"cameras, claimed by {r.claimant}." for r in counts.itertuples())
+                       f"cameras{'' if r.city == city else ' in ' + r.city}, claimed by "
+                       f"{r.claimant}." for r in counts.itertuples())
             + " The lower strip marks the case's events; hover or read the data table for each."
         ),
-        table=table_payload(table_rows, ["date_shown", "cameras", "qualifier", "claimant",
-                                         "claim_type", "source_id"]),
+        table=table_payload(table_rows, ["date_shown", "city", "cameras", "qualifier",
+                                         "claimant", "claim_type", "source_id"]),
         plot_height=500,
     )
 

@@ -304,8 +304,9 @@ def _reg_row(registry: pd.DataFrame, model: str, name: str, what: str) -> Mappin
     return hits[0]
 
 
-CASE_COUNT = {"city": "Kabul", "date": "2023-08"}
-"""The Taliban plan's size: the interior ministry's claim of August 2023."""
+CASE_COUNT = {"city": "Kabul and other cities", "date": "2023-08"}
+"""The Taliban plan's size: the interior ministry's claim of August 2023, a claimed existing
+network in Kabul and other cities (Reuters), not a count of the new plan."""
 PRE_TAKEOVER_COUNT = {"city": "Kabul", "date": "2021"}
 FEEDS_2014 = {"city": "Kabul", "date": "2014-06"}
 """The targeted network's size: the feeds Kabul's control room watched live in 2014."""

@@ -56,11 +56,27 @@ ESTIMATE_LABELS = {
 }
 TARGET_LABELS = {
     "religious_site": "Religious site",
+    "religious_gathering": "Religious gathering",
+    "school": "School",
+    "education_centre": "Education centre",
+    "street_market": "Street or market",
+    "sports_club": "Sports club",
+    "public_transport": "Public transport",
     "airport": "Airport",
     "hospital": "Hospital",
     "diplomatic_mission": "Diplomatic mission",
     "government_ministry": "Government ministry",
     "hotel": "Hotel",
+    "other": "Other",
+}
+# Who was attacked, as the sources describe it: the chart's legend, so that the campaign
+# against Hazara and Shia Afghans is visible at a glance (groups, never individuals).
+TARGET_GROUP_LABELS = {
+    "hazara_shia": "Hazara and Shia civilians",
+    "sikh": "Sikh worshippers",
+    "evacuees_and_foreign_forces": "Evacuees and foreign troops",
+    "foreign_nationals": "Foreign nationals",
+    "state_institutions": "Taliban state institutions",
     "other": "Other",
 }
 MEASURE_LABELS = {
@@ -405,13 +421,14 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
     """Major attacks in Kabul over time, each toll an error bar from lowest to highest report.
 
     The marker sits at the lowest reported death toll and the bar reaches the highest;
-    target type is shown by marker symbol (and colour) and named in the legend; who claimed
-    the attack is in the hover text and the data table. A dashed line marks the Taliban's
-    takeover of Kabul, read from the case timeline.
+    the group targeted is shown by marker symbol (and colour) and named in the legend; the
+    type of place and who claimed the attack are in the hover text and the data table. A
+    dashed line marks the Taliban's takeover of Kabul, read from the case timeline.
     """
     attacks = load("kabul_attacks") if attacks is None else attacks
-    require_columns(attacks, ["date", "target_type", "location", "deaths_low", "deaths_high",
-                              "claimed_by", "attribution", "source_id"], "attacks_chart")
+    require_columns(attacks, ["date", "target_type", "target_group", "location", "deaths_low",
+                              "deaths_high", "claimed_by", "attribution", "source_id"],
+                    "attacks_chart")
     df = attacks.copy()
     bad = df[df["deaths_low"] > df["deaths_high"]]
     if not bad.empty:
@@ -422,6 +439,7 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
     df["toll"] = [f"{_int(lo):,} to {_int(hi):,}" if hi > lo else f"{_int(lo):,}"
                   for lo, hi in zip(df["deaths_low"], df["deaths_high"])]
     df["target_label"] = df["target_type"].map(lambda t: TARGET_LABELS.get(t, str(t)))
+    df["group_label"] = df["target_group"].map(lambda g: TARGET_GROUP_LABELS.get(g, str(g)))
 
     frames = [attacks]
     takeover = None
@@ -436,24 +454,24 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
             frames.append(takeover)
 
     fig = go.Figure()
-    targets = list(dict.fromkeys(t for t in TARGET_LABELS if t in set(df["target_type"])))
-    targets += sorted(set(df["target_type"]) - set(targets))
-    for i, target in enumerate(targets):
-        rows = df[df["target_type"] == target]
+    groups = list(dict.fromkeys(g for g in TARGET_GROUP_LABELS if g in set(df["target_group"])))
+    groups += sorted(set(df["target_group"]) - set(groups))
+    for i, group in enumerate(groups):
+        rows = df[df["target_group"] == group]
         color = PALETTE[i % len(PALETTE)]
         fig.add_trace(go.Scatter(
             x=rows["when"], y=rows["deaths_low"].astype(float), mode="markers",
-            name=TARGET_LABELS.get(target, str(target)),
+            name=TARGET_GROUP_LABELS.get(group, str(group)),
             marker=dict(size=13, color=color, symbol=SYMBOLS[i % len(SYMBOLS)],
                         line=dict(width=1, color="#222222")),
             error_y=dict(type="data", symmetric=False,
                          array=(rows["deaths_high"] - rows["deaths_low"]).astype(float).tolist(),
                          arrayminus=[0.0] * len(rows), width=9, thickness=2.5, color=color),
             customdata=rows[["location", "toll", "claimed_by", "attribution",
-                             "target_label"]].astype(str).to_numpy(),
+                             "target_label", "group_label"]].astype(str).to_numpy(),
             hovertemplate=("<b>%{x|%d %b %Y}</b>: %{customdata[0]}<br>"
                            "Deaths reported: %{customdata[1]}<br>"
-                           "Target: %{customdata[4]}<br>"
+                           "Target: %{customdata[4]}; %{customdata[5]}<br>"
                            "Responsibility: %{customdata[2]} (%{customdata[3]})"
                            "<extra></extra>"),
         ))
@@ -497,18 +515,21 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
     spread = (df["deaths_high"] - df["deaths_low"])
     widest = df.loc[spread.idxmax()]
     claimed = df["claimed_by"].eq("ISKP") & df["attribution"].eq("claimed")
-    who = "claimed by IS-Khorasan" if claimed.all() else "claimed by or attributed to IS-Khorasan"
-    title = (f"{len(df)} major attacks in Kabul {who}, {start.year}–{end.year}: reported death "
-             f"tolls for one attack run from {_int(widest['deaths_low']):,} to "
-             f"{_int(widest['deaths_high']):,}")
+    hazara = df[df["target_group"] == "hazara_shia"]
+    title = (f"{len(df)} major attacks in Kabul, {start.year}–{end.year}"
+             + (f", {len(hazara)} of them on Hazara and Shia civilians" if len(hazara) else "")
+             + f": reported death tolls for one attack run from "
+             f"{_int(widest['deaths_low']):,} to {_int(widest['deaths_high']):,}")
     description = (
         f"A timeline of {len(df)} major attacks in Kabul from {start:%B %Y} to {end:%B %Y}, "
         + ("all claimed by IS-Khorasan. " if claimed.all()
-           else f"{int(claimed.sum())} of them claimed by IS-Khorasan. ")
+           else f"{int(claimed.sum())} of them claimed by IS-Khorasan, the others unclaimed. ")
+        + (f"{len(hazara)} targeted Hazara and Shia civilians. " if len(hazara) else "")
         + "Each marker is the lowest "
-        "reported death toll and its bar reaches the highest; the vertical axis is "
-        "logarithmic. "
-        + " ".join(f"{r.when:%d %b %Y}, {r.target_label.lower()} ({r.location}): "
+        "reported death toll and its bar reaches the highest; the marker's shape is the group "
+        "targeted; the vertical axis is logarithmic. "
+        + " ".join(f"{r.when:%d %b %Y}, {r.target_label.lower()} ({r.location}), "
+                   f"{r.group_label.lower()}: "
                    f"{r.toll} deaths reported; responsibility: {r.claimed_by} "
                    f"({r.attribution})." for r in df.itertuples())
         + (f" The dashed line marks the Taliban takeover of Kabul "
@@ -520,11 +541,11 @@ def attacks_chart(attacks: pd.DataFrame | None = None,
         title=title,
         alt=(f"Timeline with error bars: death tolls of {len(df)} major attacks in Kabul, "
              f"{start.year} to {end.year}, each drawn from the lowest to the highest "
-             f"reported count, marker shape showing the type of target."),
+             f"reported count, marker shape showing the group targeted."),
         description=description,
         table=table_payload(table, _present(table, [
-            "date_shown", "target_type", "location", "deaths_low", "deaths_high", "claimed_by",
-            "attribution", "confidence", "source_id"])),
+            "date_shown", "target_type", "target_group", "location", "deaths_low",
+            "deaths_high", "claimed_by", "attribution", "confidence", "source_id"])),
         x_title="Date of attack",
         y_title="Deaths reported (log scale)",
         plot_height=PLOT_PX,

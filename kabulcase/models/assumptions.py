@@ -281,7 +281,8 @@ FACE_LINKS: dict[tuple[str, str], str] = {
         "Asian and African American vs white faces (US test data)",
 }
 # Camera counts: the shared n_cameras row's low, default and high.
-CAMERA_LINKS = {"low": ("Kabul", "2021"), "default": ("Kabul", "2023-08"), "high": ("Kabul", "2025-02")}
+CAMERA_LINKS = {"low": ("Kabul", "2021"), "default": ("Kabul and other cities", "2023-08"),
+                "high": ("Kabul", "2025-02")}
 
 
 def check_registry() -> list[str]:

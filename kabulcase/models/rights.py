@@ -140,7 +140,7 @@ class DataEvidence:
     same rule as :func:`kabulcase.value`); ``column`` is the cell cited and ``value`` what
     the assessor says it holds. ``label`` says in words what the number or text shows.
 
-    >>> DataEvidence("camera_counts", {"city": "Kabul", "date": "2023-08"}, "cameras", 62000)
+    >>> DataEvidence("camera_counts", {"city": "Kabul and other cities", "date": "2023-08"}, "cameras", 62000)
     ... # doctest: +ELLIPSIS
     DataEvidence(dataset='camera_counts', ...)
     """
@@ -222,7 +222,7 @@ class Resolved:
     kind: str           # "data" or "model"
     value: Any
     label: str
-    reference: str      # e.g. "data/camera_counts.csv, row city=Kabul, date=2023-08: cameras"
+    reference: str      # e.g. "data/camera_counts.csv, row city=Kabul and other cities, date=2023-08: cameras"
     source_ids: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     confidence: str | None = None
@@ -1103,7 +1103,7 @@ def example_assessment() -> Assessment:
                     DataEvidence("claims", {"claim_id": "c15"}, "status", "official_statement",
                                  label="The only stated rule (Sharia bars recording private "
                                        "spaces) is an official statement, not a published law"),
-                    DataEvidence("camera_counts", {"city": "Kabul", "date": "2023-08"},
+                    DataEvidence("camera_counts", {"city": "Kabul and other cities", "date": "2023-08"},
                                  "includes_private", True,
                                  label="The claimed count includes cameras households and shops "
                                        "were ordered to install"),
@@ -1180,7 +1180,7 @@ def example_assessment() -> Assessment:
                     "proportion."),
                 judgement="not met",
                 evidence=[
-                    DataEvidence("camera_counts", {"city": "Kabul", "date": "2023-08"}, "cameras",
+                    DataEvidence("camera_counts", {"city": "Kabul and other cities", "date": "2023-08"}, "cameras",
                                  62000, label="Cameras the interior ministry claimed in August "
                                               "2023 (at least; unverified)"),
                     DataEvidence("rights_counts", {"series": "afjc_annual", "measure": "arrests",

@@ -21,8 +21,9 @@ from ..figures import power as power_figures
 from ..models import power as model
 
 SLIDER_STEP = 0.5
-# The claimed size of Kabul's network, used for the battery-cost line of the read-out.
-CAMERA_CLAIM = dict(city="Kabul", date="2023-08")
+# The claimed network of August 2023 (Kabul and other cities, per Reuters), used for the
+# battery-cost line of the read-out.
+CAMERA_CLAIM = dict(city="Kabul and other cities", date="2023-08")
 
 
 class UptimeExplorer(widgets.VBox):
@@ -91,7 +92,8 @@ class UptimeExplorer(widgets.VBox):
             f"<p><strong>Share of the day recording: {share:.0%}</strong> "
             f"({share * model.HOURS_PER_DAY:.1f} of {model.HOURS_PER_DAY:g} hours). If an "
             f"incident is equally likely at any hour, that is also the chance it is recorded.<br>"
-            f"Batteries alone for {self.n_cameras:,} cameras (the August 2023 claim) with "
+            f"Batteries alone for {self.n_cameras:,} cameras (the August 2023 claim, Kabul and "
+            f"other cities) with "
             f"{v['battery_hours']:g} h of backup: USD {cost['low'] / 1e6:,.1f} million to "
             f"{cost['high'] / 1e6:,.1f} million (central {cost['central'] / 1e6:,.1f} million), "
             f"from the book's assumptions.</p>"
