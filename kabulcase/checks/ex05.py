@@ -584,7 +584,7 @@ RUBRICS["ex05.q3d"] = Rubric(
 
 RUBRICS["ex05.q4"] = Rubric(
     key="ex05.q4", variable="answer_q4", title="who should pay, and who bears the costs",
-    objective="M6 and M4 (and M2, M5)", minutes=30, words=(200, 350),
+    objective="M6 and M4 (and M2, M5)", minutes=30, words=(200, 400),
     criteria=(
         "Identifies the possible payers (donors or a vendor's loan, the state budget, "
         "households ordered to buy cameras) with evidence for each, including its status "
