@@ -67,15 +67,19 @@ def _safer_settings() -> dict[str, Any]:
 
 def _lowered(changes: dict[str, Any]) -> list[str]:
     from ..models import rights as model
-    base = {f.key: f.level_index for f in model.risk_assessment()}
-    new = {f.key: f.level_index for f in model.risk_assessment(**changes)}
+    # q4 starts from face recognition chosen by name (the book's inference; off by default).
+    base = {f.key: f.level_index for f in model.risk_assessment(model.WITH_FACE_RECOGNITION)}
+    new = {f.key: f.level_index for f in model.risk_assessment(model.WITH_FACE_RECOGNITION,
+                                                                **changes)}
     return [k for k in base if new[k] < base[k]]
 
 
 def _level_steps(changes: dict[str, Any]) -> int:
     from ..models import rights as model
-    base = {f.key: f.level_index for f in model.risk_assessment()}
-    new = {f.key: f.level_index for f in model.risk_assessment(**changes)}
+    # q4 starts from face recognition chosen by name (the book's inference; off by default).
+    base = {f.key: f.level_index for f in model.risk_assessment(model.WITH_FACE_RECOGNITION)}
+    new = {f.key: f.level_index for f in model.risk_assessment(model.WITH_FACE_RECOGNITION,
+                                                                **changes)}
     return sum(base[k] - new[k] for k in base)
 
 
