@@ -413,9 +413,9 @@ def scenarios(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | None =
             traces={
                 "n_cameras": (Trace("registry", (
                     "No size was reported for the new plan. The registry's default for it is "
-                    "a network the size of the claimed existing one (over 62,000 cameras in "
-                    "Kabul and other cities, August 2023), priced as if every camera were "
-                    "public; its range runs to the 90,000 later claimed for Kabul."),
+                    "a network the size of the claimed existing one (the Taliban's August 2023 "
+                    "claim for Kabul and other cities), priced as if every camera were public; "
+                    "its range runs to the count later claimed for Kabul alone."),
                     model="cost", name="plan_cameras") if plan_cameras is None else
                     Trace("book_assumption", (
                         "A plan size chosen within the registry's range for the new plan "
