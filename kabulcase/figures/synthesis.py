@@ -18,7 +18,14 @@ book's models on each:
   5th-95th percentile range in both directions) over two frontier lines, grid power only
   and batteries; :func:`drivers_chart` is a tornado of what drives cost and recording;
   :func:`risk_profiles_chart` counts the rights-risk factors at each level
-  (:mod:`kabulcase.models.rights`) under each scenario's safeguards.
+  (:mod:`kabulcase.models.rights`) under each scenario's safeguards, and
+  :func:`face_recognition_table` shows the Taliban plan's factors without and with face
+  recognition (off unless chosen: no source reports it; on is the book's inference).
+
+The Taliban plan's size is a lever, ``cost.plan_cameras`` in the registry, because no size
+was reported for the new plan; the claimed network of August 2023 (cameras already up, in
+Kabul and other cities) anchors its range and is read only through
+:func:`kabulcase.models.assumptions.claimed_network`.
 
 Everything here is model output built on stated assumptions, most of them the book's own
 (the registry says which). It shows tradeoffs; it is not a procurement plan.

@@ -41,7 +41,10 @@ six :class:`RiskFactor` objects, each with a level on the book's four-step ordin
 (:data:`LEVELS`), the reason in words, the levers that can change it, and the single lever
 changes that would lower it now. The rules (in :data:`FACTORS`) are the book's own scheme,
 stated so that they can be disputed; the levels are an ordering, not a measurement, and
-are never added up. By construction, every rule is monotone: adding a safeguard, turning
+are never added up. Face recognition is off unless a caller chooses it
+(:data:`FACE_RECOGNITION`): no source reports watchlist matching in Kabul, so
+:data:`WITH_FACE_RECOGNITION` is the book's inference, a scenario beside
+:data:`AS_REPORTED`, not a finding. By construction, every rule is monotone: adding a safeguard, turning
 face recognition off or shortening retention never raises any level.
 :func:`risk_profile` counts the factors at each level, for citing in an assessment.
 
