@@ -410,3 +410,13 @@ def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
 
 def test_instructor_notebook_executes_and_passes_every_check():
     assert_instructor_run(rel.instructor_notebook(EXERCISE), KEYS, "ex05")
+
+
+def test_m4_is_assessed_by_a_rubric_criterion():
+    # The set claims M4 (claims about results); only the written argument can assess it, so
+    # its rubric must name it and give the marker a criterion for it.
+    text = EXERCISES.joinpath("ex05-money.md").read_text(encoding="utf-8")
+    assert "M1 to M6" in text
+    r = checks.RUBRICS["ex05.q4"]
+    assert "M4" in r.objective
+    assert any(c.startswith("(M4)") and "before-and-after" in c for c in r.criteria)

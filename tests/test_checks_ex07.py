@@ -530,3 +530,13 @@ def test_q3_starts_from_face_recognition_chosen_not_from_a_default():
     assert ex07_checks.Q3_BASE == rights.AS_REPORTED.changed(face_recognition=True)
     text = (REPO / "exercises" / "ex07-governance.md").read_text(encoding="utf-8")
     assert "START = rights.WITH_FACE_RECOGNITION" in text
+
+
+def test_g3_is_assessed_by_a_rubric_criterion():
+    # The set claims G3 (due diligence under the UN Guiding Principles) in the written
+    # argument: its rubric must name it and give the marker a criterion for it.
+    text = EXERCISE.read_text(encoding="utf-8")
+    assert "G3 and G5 in the" in text
+    r = checks.RUBRICS["ex07.q5"]
+    assert "G3" in r.objective
+    assert any(c.startswith("(G3)") and "Guiding Principles" in c for c in r.criteria)
