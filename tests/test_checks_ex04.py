@@ -53,7 +53,7 @@ DAYS_HELD = float(CPJ["cpj_census"]["value"]) / (
     float(CUM["value"]) / (day(CUM["period_end"]) - day(CUM["period_start"])).days)
 
 # The rights model, worked by hand from the rules it states (rights_model.FACTORS), for the
-# plan as reported (every factor very high) and one safer lever at a time:
+# starting setting, face recognition chosen (every factor very high), and one safer lever at a time:
 #   retention at the short threshold: tracking (very high -> moderate: band low, +1 with
 #     face recognition); nothing else uses retention.                                   -> 1
 #   face recognition off: identification (-> high), chilling (-> high), wrong match (-> low);

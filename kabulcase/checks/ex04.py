@@ -591,7 +591,7 @@ LEVER_ALIASES = {"retention": "retention_days", "short_retention": "retention_da
 
 
 @_question("ex04.q4a", "lowered_by_lever", "risk factors each safer lever lowers", "R4", 2, 12,
-           "Loop over `safer`: for each lever, compare the levels with the plan as reported.")
+           "Loop over `safer`: for each lever, compare the levels with the starting setting (`start`).")
 def _ex04_q4a(answer):
     want = expected("ex04.q4a")
     x = answer
@@ -626,7 +626,7 @@ def _ex04_q4a(answer):
     msgs = [f"{len(right)} of the {len(want)} levers are right."] if right else []
     return (1 if len(right) * 3 >= 2 * len(want) else 0), msgs, off, (
         "For each lever, run risk_assessment with that one change, and count the factors whose "
-        "level_index is lower than in the plan as reported.")
+        "level_index is lower than in the starting setting (`start`).")
 
 
 @_question("ex04.q4b", "chilling_ends", "chilling scenario: the ends of the wider range", "R3", 1, 6,
