@@ -189,7 +189,7 @@ def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kab
         title = (f"{city}'s official claims of {c_lo:,} to {c_hi:,} cameras are unverified"
                  + (f" and far above the {int(before.iloc[-1]['cameras']):,} reported before"
                     if not before.empty else "")
-                 + ("; the first counts cameras households and shops were ordered to install"
+                 + ("; the first counts cameras households and shops were reportedly ordered to install"
                     if private else ""))
     else:
         title = f"Camera counts for {city} beside other cities: each is someone's claim"

@@ -1125,7 +1125,7 @@ def example_assessment() -> Assessment:
                     "is kept, for how long, or for what purpose. The only rule stated in public "
                     "is the spokesman's assurance that Sharia bars recording private spaces, an "
                     "official statement rather than a law anyone can read. Many of the cameras "
-                    "counted were installed by households and shops on the authorities' orders, "
+                    "counted were installed by households and shops, on the authorities' orders as residents report, "
                     "again without a published legal basis. An unpublished rule cannot be "
                     "accessible or precise. If a published law exists, this judgement should "
                     "be revisited."),
@@ -1137,7 +1137,7 @@ def example_assessment() -> Assessment:
                     DataEvidence("camera_counts", dict(CLAIMED_NETWORK),
                                  "includes_private", True,
                                  label="The claimed count includes cameras households and shops "
-                                       "were ordered to install"),
+                                       "were reportedly ordered to install"),
                 ]),
             Step(
                 name="legitimate_aim",
@@ -1168,7 +1168,9 @@ def example_assessment() -> Assessment:
                     "The burden of showing necessity is on the authorities, and they have "
                     "published no evidence that a city-wide network prevents attacks, or that "
                     "less intrusive means (protecting likely targets, targeted investigation "
-                    "under a judge's warrant) would not do. Evidence from elsewhere shows cameras "
+                    "under a judge's warrant, or the security-force vehicles and regular "
+                    "checkpoints the Reuters report says the authorities already use) would not "
+                    "do. Evidence from elsewhere shows cameras "
                     "help investigators after a crime in a minority of cases and identify "
                     "attackers after the fact, but no study found here shows them deterring "
                     "terrorist attacks. A Huawei-built network in Islamabad was followed by more "
