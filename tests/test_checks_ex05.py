@@ -45,7 +45,9 @@ PER_CAMERA = sorted(((r["city"], float(r["cost_usd_million"]) * 1e6 / float(r["c
                      for r in COMPARATORS if r["cameras"] and r["cost_usd_million"]),
                     key=lambda p: p[1])
 
-KABUL = {r["date"]: int(r["cameras"]) for r in csv_rows("camera_counts") if r["city"] == "Kabul"}
+# Kabul's counts by date; the Aug 2023 claim may be filed as "Kabul and other cities".
+KABUL = {r["date"]: int(r["cameras"]) for r in csv_rows("camera_counts")
+         if r["city"] == "Kabul" or (r["city"].startswith("Kabul") and r["date"] == "2023-08")}
 REGISTRY = {(r["model"], r["name"]): r for r in csv_rows("model_assumptions")}
 UNIT = {r["cost_id"]: r for r in csv_rows("unit_costs")}
 UNIT_IDS = {"camera_usd": "camera-us-municipal", "network_usd": "network-assumption",

@@ -48,7 +48,9 @@ WIDEST_SPREAD = max((name for (m, name) in REGISTRY if m == "cost"),
 
 KABUL = {r["date"]: float(r["cameras"]) for r in csv_rows("camera_counts") if r["city"] == "Kabul"}
 PLAN_USD = float([r for r in csv_rows("budgets") if r["item"] == "plan_2021_upgrade"][0]["amount_usd_million"]) * 1e6
-INPUTS = {"taliban_cameras": KABUL["2023-08"], "targeted_cameras": KABUL["2014-06"],
+# The Taliban plan's size: no size was reported, so the registry's lever, read from the CSV.
+PLAN_N = float(REGISTRY[("cost", "plan_cameras")]["default"])
+INPUTS = {"taliban_cameras": PLAN_N, "targeted_cameras": KABUL["2014-06"],
           "plan2021_budget_usd": PLAN_USD}
 
 COST_KEYS = ("camera_usd", "network_usd", "seat_usd", "cameras_per_screen", "operators_per_screen",

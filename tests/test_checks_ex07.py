@@ -245,7 +245,7 @@ def test_q3b_malformed(answer, words):
 def good_assessment() -> Assessment:
     """A consistent assessment built here: own words, values read from the CSV files or
     worked out by hand."""
-    claimed = row("camera_counts", city="Kabul", date="2023-08")
+    claimed = row("camera_counts", **rights.CLAIMED_NETWORK)
     arrests = row("rights_counts", series="afjc_annual", measure="arrests", period_start="2022-01-01")
     supply = row("kabul_supply_hours", date="2023-01-23")
     hours = float(supply["hours_high"])
@@ -332,10 +332,10 @@ def test_capstone_rejects_a_data_row_that_does_not_exist():
 
 
 def test_capstone_explains_a_wrong_value_several_rows_and_unknown_names():
-    claimed = int(row("camera_counts", city="Kabul", date="2023-08")["cameras"])
+    claimed = int(row("camera_counts", **rights.CLAIMED_NETWORK)["cameras"])
     a = good_assessment()
     a.step("proportionality").evidence[0] = DataEvidence(
-        "camera_counts", {"city": "Kabul", "date": "2023-08"}, "cameras", claimed + 1)
+        "camera_counts", dict(rights.CLAIMED_NETWORK), "cameras", claimed + 1)
     a.step("legality").evidence.append(DataEvidence("camera_counts", {"city": "Kabul"}, "cameras", 1))
     a.step("safeguards").evidence.append(DataEvidence("camera_count", {"city": "Kabul"}, "cameras", 1))
     a.step("safeguards").evidence.append(

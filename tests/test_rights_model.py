@@ -280,11 +280,12 @@ def test_verify_rejects_a_data_row_that_does_not_exist():
 
 def test_verify_rejects_a_wrong_data_value_and_names_what_the_cell_holds():
     # The claimed Kabul count, read independently from the CSV, plus one.
-    [row] = [r for r in csv_rows("camera_counts") if r["city"] == "Kabul" and r["date"] == "2023-08"]
+    [row] = [r for r in csv_rows("camera_counts")
+             if r["city"].startswith("Kabul") and r["date"] == "2023-08"]
     wrong = int(row["cameras"]) + 1
     assessment = rights.example_assessment()
     assessment.step("proportionality").evidence[0] = DataEvidence(
-        "camera_counts", {"city": "Kabul", "date": "2023-08"}, "cameras", wrong)
+        "camera_counts", {"city": row["city"], "date": "2023-08"}, "cameras", wrong)
     [problem] = verify(assessment)
     assert f"holds {int(row['cameras'])}" in problem.message and str(wrong) in problem.message
 

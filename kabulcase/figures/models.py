@@ -409,7 +409,8 @@ def cost_static(registry: pd.DataFrame | None = None, counts: pd.DataFrame | Non
     parts = [("capex_usd", "Capital: cameras, network, backup power, control-room seats", PALETTE[0], ""),
              ("maintenance_usd", "Maintenance", PALETTE[2], "/"),
              ("staff_usd", "Operators' pay", PALETTE[1], ".")]
-    default_i = next((i for i, (c, d) in enumerate(sizes) if (c, d) == ("Kabul", "2023-08")), 0)
+    claimed = (reg.CLAIMED_NETWORK["city"], reg.CLAIMED_NETWORK["date"])
+    default_i = next((i for i, (c, d) in enumerate(sizes) if (c, d) == claimed), 0)
     first = cases[default_i]
     fig = go.Figure()
     for col, name, colour, shape in parts:
