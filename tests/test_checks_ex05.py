@@ -83,7 +83,11 @@ def four_year(n, case="central", **over):
 
 
 BY_SIZE = {d: {c: four_year(KABUL[d], c) for c in CASES} for d in DATES}
-N_2023 = KABUL["2023-08"]
+# The new plan's size (q3b, q3c): no size was reported, so the registry's lever, read here
+# from the CSV (its default equals the claimed network's 62,000; a test below moves it).
+[PLAN_ROW] = [r for r in csv_rows("model_assumptions")
+              if r["model"] == "cost" and r["name"] == "plan_cameras"]
+N_2023 = int(float(PLAN_ROW["default"]))
 OPS = {end: four_year(N_2023, operators_per_screen=reg("operators_per_screen", end))
        for end in ("low", "default", "high")}
 
@@ -150,6 +154,22 @@ def test_independent_expectations_are_what_the_checks_expect():
     # The model's own four-year cost agrees with the formula worked here.
     r = cost.deployment_cost(n_cameras=N_2023, horizon_years=YEARS, **cost.unit_costs_case("central"))
     assert math.isclose(r["tco_usd"] / 1e6, BY_SIZE["2023-08"]["central"], rel_tol=1e-9)
+
+
+def test_plan_size_is_the_registry_lever_not_the_claimed_network(monkeypatch):
+    # Fails if the checks price the plan at the claimed network read from camera_counts:
+    # move only the registry's plan size and the expected answers must follow it.
+    from kabulcase.models import assumptions
+    real = assumptions.default
+
+    def moved(model, name):
+        return 75000.0 if (model, name) == ("cost", "plan_cameras") else real(model, name)
+
+    monkeypatch.setattr(assumptions, "default", moved)
+    got = checks.expected("ex05.q3b")
+    want = four_year(75000, operators_per_screen=reg("operators_per_screen", "default"))
+    assert math.isclose(got["default"], want, rel_tol=1e-9)
+    assert "no size was reported" in PLAN_ROW["rationale"].lower()
 
 
 # --------------------------------------------------------------------------- q1a, q1b
@@ -323,7 +343,7 @@ def test_q3c_swapped_and_cameras_are_named():
     r = quiet("ex05.q3c", TOP[::-1])
     assert r.score == 0 and "ranks" in r.message
     r = quiet("ex05.q3c", ("n_cameras", TOP[1]))
-    assert r.score == 1 and "held at the 2023 claim" in r.message
+    assert r.score == 1 and "held at the plan's assumed size" in r.message
 
 
 @pytest.mark.parametrize("answer, words", [
@@ -390,3 +410,13 @@ def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
 
 def test_instructor_notebook_executes_and_passes_every_check():
     assert_instructor_run(rel.instructor_notebook(EXERCISE), KEYS, "ex05")
+
+
+def test_m4_is_assessed_by_a_rubric_criterion():
+    # The set claims M4 (claims about results); only the written argument can assess it, so
+    # its rubric must name it and give the marker a criterion for it.
+    text = EXERCISES.joinpath("ex05-money.md").read_text(encoding="utf-8")
+    assert "M1 to M6" in text
+    r = checks.RUBRICS["ex05.q4"]
+    assert "M4" in r.objective
+    assert any(c.startswith("(M4)") and "before-and-after" in c for c in r.criteria)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kabulcase import checks
+from kabulcase import checks, load
 from kabulcase import release as rel
 from kabulcase.figures.models import BASE_RATES
 from kabulcase.models import cost
@@ -48,7 +48,9 @@ WIDEST_SPREAD = max((name for (m, name) in REGISTRY if m == "cost"),
 
 KABUL = {r["date"]: float(r["cameras"]) for r in csv_rows("camera_counts") if r["city"].startswith("Kabul")}
 PLAN_USD = float([r for r in csv_rows("budgets") if r["item"] == "plan_2021_upgrade"][0]["amount_usd_million"]) * 1e6
-INPUTS = {"taliban_cameras": KABUL["2023-08"], "targeted_cameras": KABUL["2014-06"],
+# The Taliban plan's size: no size was reported, so the registry's lever, read from the CSV.
+PLAN_N = float(REGISTRY[("cost", "plan_cameras")]["default"])
+INPUTS = {"taliban_cameras": PLAN_N, "targeted_cameras": KABUL["2014-06"],
           "plan2021_budget_usd": PLAN_USD}
 
 COST_KEYS = ("camera_usd", "network_usd", "seat_usd", "cameras_per_screen", "operators_per_screen",
@@ -373,3 +375,16 @@ def test_student_copy_leaks_nothing_and_runs_top_to_bottom():
 
 def test_instructor_notebook_executes_and_passes_every_check():
     assert_instructor_run(rel.instructor_notebook(EXERCISE), KEYS, "ex06")
+
+
+def test_plan_size_is_the_registry_lever_not_the_claimed_network(monkeypatch):
+    # Fails if the checks read the Taliban plan's size from the claimed network in
+    # camera_counts: move only the registry's plan size and the expected answers follow it.
+    from kabulcase.checks import ex06 as ex06_checks
+
+    table = load("model_assumptions").copy()
+    mask = (table["model"] == "cost") & (table["name"] == "plan_cameras")
+    assert "no size was reported" in table.loc[mask, "rationale"].iloc[0].lower()
+    table.loc[mask, "default"] = 75000.0
+    monkeypatch.setattr(ex06_checks, "_registry", lambda: table)
+    assert checks.expected("ex06.q2")["taliban_cameras"] == 75000.0

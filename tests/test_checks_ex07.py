@@ -65,7 +65,8 @@ def _csv_sources(item: DataEvidence) -> list[str]:
 NECESSITY_SOURCES = sorted({s for e in BOOK.step("necessity").evidence
                             if isinstance(e, DataEvidence) for s in _csv_sources(e)})
 
-# The risk scheme's rules, applied by hand to one lever at a time (plan as reported: no
+# The risk scheme's rules, applied by hand to one lever at a time, from the scenario q3 uses
+# (face recognition on, the book's inference, rights.WITH_FACE_RECOGNITION; otherwise as the record: no
 # retention limit, face recognition on, no institutional safeguard; every factor at 3):
 # - retention 3 days: tracking band 0, +1 for face recognition = 1 (falls); nothing else uses it
 # - face recognition off: identification 3 -> 2; chilling 3 -> 2; wrong_match 3 -> 0;
@@ -269,8 +270,10 @@ def good_assessment() -> Assessment:
                                                "period_start": "2022-01-01"}, "value",
                              int(arrests["value"]))]),
             Step("safeguards", words + "None described.", "not met", [
-                # as reported, every one of the six factors is very high (test_rights_model)
-                ModelEvidence("kabulcase.models.rights:risk_profile", {}, output="very_high",
+                # face recognition chosen: every one of the six factors is very high
+                # (worked by hand in test_rights_model)
+                ModelEvidence("kabulcase.models.rights:risk_profile",
+                              {"face_recognition": True}, output="very_high",
                               value=6, rel_tol=0)]),
         ])
 
@@ -517,3 +520,23 @@ def test_instructor_notebook_executes_and_passes_every_check(released):
 
 def test_student_notebook_runs_top_to_bottom_without_error(released):
     assert_student_run(read_copy(released, "student", EXERCISE), KEYS + WRITTEN, "ex07")
+
+
+def test_q3_starts_from_face_recognition_chosen_not_from_a_default():
+    # Fails if face recognition is on without being chosen: the record's default is off, and
+    # question 3 switches it on by name (the book's inference), as its starter cell says.
+    from kabulcase.checks import ex07 as ex07_checks
+    assert rights.AS_REPORTED.face_recognition is False
+    assert ex07_checks.Q3_BASE == rights.AS_REPORTED.changed(face_recognition=True)
+    text = (REPO / "exercises" / "ex07-governance.md").read_text(encoding="utf-8")
+    assert "START = rights.WITH_FACE_RECOGNITION" in text
+
+
+def test_g3_is_assessed_by_a_rubric_criterion():
+    # The set claims G3 (due diligence under the UN Guiding Principles) in the written
+    # argument: its rubric must name it and give the marker a criterion for it.
+    text = EXERCISE.read_text(encoding="utf-8")
+    assert "G3 and G5 in the" in text
+    r = checks.RUBRICS["ex07.q5"]
+    assert "G3" in r.objective
+    assert any(c.startswith("(G3)") and "Guiding Principles" in c for c in r.criteria)

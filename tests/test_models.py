@@ -118,8 +118,10 @@ def test_unit_costs_come_from_unit_costs_csv():
 
 def test_camera_count_and_supply_rows_come_from_their_files():
     counts = {(r["city"], r["date"]): float(r["cameras"]) for r in csv_rows("camera_counts")}
+    # The claimed network of Aug 2023, filed under Kabul or "Kabul and other cities".
+    [claimed] = [v for (c, d), v in counts.items() if d == "2023-08" and c.startswith("Kabul")]
     a = reg.assumption("shared", "n_cameras")
-    assert (a.low, a.default, a.high) == (counts[("Kabul", "2021")], counts[("Kabul and other cities", "2023-08")],
+    assert (a.low, a.default, a.high) == (counts[("Kabul", "2021")], claimed,
                                           counts[("Kabul", "2025-02")])
     supply = csv_rows("kabul_supply_hours")
     mids = [(float(r["hours_low"]) + float(r["hours_high"])) / 2 for r in supply]
@@ -147,7 +149,8 @@ def test_chapter_two_battery_assumptions_are_the_registry_rows():
 
 def test_levers_are_marked_and_listed():
     assert set(reg.levers("power")) == {"battery_hours", "solar_share"}
-    assert set(reg.levers("cost")) == {"rollout_years", "horizon_years"}
+    # plan_cameras is chapter 6's lever for the new plan's size (no size was reported).
+    assert set(reg.levers("cost")) == {"rollout_years", "horizon_years", "plan_cameras"}
     assert reg.levers("detection") == []
 
 
@@ -617,7 +620,8 @@ def test_monte_carlo_chart_shades_the_middle_ninety_percent():
     fig = charts.monte_carlo_chart(n=2000)
     [band] = [s for s in fig.layout.shapes if s.type == "rect"]
     r = unc.monte_carlo("cost", unc.registry_assumptions("cost"), n=2000, seed=charts.SEED,
-                        fixed={k: reg.default("cost", k) for k in reg.levers("cost")})
+                        fixed={k: reg.default("cost", k) for k in reg.levers("cost")
+                               if k in cost.PARAMETERS})
     s = r.summary("tco_usd")
     assert band.x0 == pytest.approx(s["p5"] / 1e6) and band.x1 == pytest.approx(s["p95"] / 1e6)
 

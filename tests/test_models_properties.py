@@ -57,7 +57,9 @@ def detection_inputs(draw):
     faces = draw(st.floats(0, 1e7))
     watchlist = draw(st.floats(1, 1e5))
     passing = draw(st.floats(0, 1)) * min(faces, watchlist)
-    fmr = draw(st.floats(0, 1e-3))
+    # No subnormal rates: at 5e-324 one group's rate underflows to zero and the other's does
+    # not, a floating-point artefact and not a property of the model.
+    fmr = draw(st.floats(0, 1e-3, allow_subnormal=False))
     mult = draw(st.floats(1, 100))
     return dict(faces_per_day=faces, watchlist_size=watchlist, watchlisted_passing_per_day=passing,
                 true_match_rate=draw(share), false_match_rate=fmr, fmr_multiplier=mult,

@@ -106,14 +106,28 @@ def test_summary_counts_every_factor_once_and_names_its_rule(s):
 # The risk scheme: hand-computed cases
 # ---------------------------------------------------------------------------------------
 
-def test_plan_as_reported_puts_every_factor_at_the_top():
+def test_plan_as_the_record_shows_it_worked_by_hand():
+    # Face recognition off (none is reported), no retention limit, no safeguards.
+    # identification: no face recognition -> 2, no judge -> stays 2 (high)
+    # tracking: no published limit -> band 3, nothing added (very high)
+    # misuse: 3 - 0 safeguards = 3; chilling: 3 - 1 (no FR) = 2 (high)
+    # wrong_match: no face recognition -> 0 (low); accountability: 3 - 0 = 3
+    assert levels(rights.AS_REPORTED) == {"identification": 2, "tracking": 3, "misuse": 3,
+                                          "chilling": 2, "wrong_match": 0, "accountability": 3}
+    assert rights.risk_profile() == {"low": 1, "moderate": 0, "high": 2, "very_high": 3,
+                                     "highest_index": 3}
+
+
+def test_face_recognition_on_only_when_chosen_puts_every_factor_at_the_top():
+    assert Safeguards().face_recognition is False  # fails if it is on without being chosen
     # identification: face recognition on -> 3, no judge -> stays 3
     # tracking: no published limit -> band 3, +1 for face recognition, capped at 3
     # misuse: 3 - 0 safeguards = 3; chilling: 3, nothing lowers it
     # wrong_match: face recognition on, no judge -> 3; accountability: 3 - 0 = 3
-    assert levels(rights.AS_REPORTED) == {k: 3 for k in rights.FACTORS}
-    assert rights.risk_profile() == {"low": 0, "moderate": 0, "high": 0, "very_high": 6,
-                                     "highest_index": 3}
+    assert levels(rights.WITH_FACE_RECOGNITION) == {k: 3 for k in rights.FACTORS}
+    assert rights.risk_profile(face_recognition=True)["very_high"] == 6
+    assert rights.scenario("With face recognition (book's inference)") == rights.WITH_FACE_RECOGNITION
+    assert "inference" in rights.AS_REPORTED_REASONS["face_recognition"]
 
 
 def test_all_six_safeguards_worked_by_hand():
@@ -143,14 +157,19 @@ def test_retention_bands_worked_by_hand():
 
 def test_judge_and_oversight_scenario_worked_by_hand():
     s = rights.scenario("Judge and oversight")
-    # identification 3-1 = 2; tracking stays 3 (no limit, FR on); misuse 3-2 = 1;
-    # chilling 3-1 (judge) = 2; wrong_match 3 -> 2 with a judge; accountability 3-1 = 2
-    assert levels(s) == {"identification": 2, "tracking": 3, "misuse": 1, "chilling": 2,
-                         "wrong_match": 2, "accountability": 2}
+    # FR off: identification 2-1 = 1; tracking stays 3 (no limit); misuse 3-2 = 1;
+    # chilling 3-1 (no FR)-1 (judge) = 1; wrong_match 0 (no FR); accountability 3-1 = 2
+    assert levels(s) == {"identification": 1, "tracking": 3, "misuse": 1, "chilling": 1,
+                         "wrong_match": 0, "accountability": 2}
+    # With face recognition chosen too: identification 3-1 = 2; tracking 3; misuse 1;
+    # chilling 3-1 (judge) = 2; wrong_match 3 -> 2 with a judge; accountability 2
+    assert levels(s.changed(face_recognition=True)) == {
+        "identification": 2, "tracking": 3, "misuse": 1, "chilling": 2, "wrong_match": 2,
+        "accountability": 2}
 
 
 def test_reasons_follow_the_levers():
-    [ident] = [f for f in rights.risk_assessment() if f.key == "identification"]
+    [ident] = [f for f in rights.risk_assessment(face_recognition=True) if f.key == "identification"]
     assert "Face recognition is in use" in ident.reason and "No judge" in ident.reason
     assert any("turning face recognition off" in t for t in ident.lowered_by)
     [acc] = [f for f in rights.risk_assessment(Safeguards(independent_oversight=True,
@@ -437,9 +456,9 @@ def test_static_twin_has_one_button_per_scenario_with_precomputed_levels():
     for b in buttons:
         expected = [f.level_index + 1 for f in rights.risk_assessment(rights.scenario(b.label))]
         assert list(b.args[0]["x"][0]) == expected
-    # hollow diamonds: the plan as reported, all at the top level (hand-computed above)
+    # hollow diamonds: the plan as the record shows it (hand-computed above; levels 1-4)
     [reported] = [t for t in fig.data if t.name.startswith("As reported")]
-    assert list(reported.x) == [len(rights.LEVELS)] * len(rights.FACTORS)
+    assert list(reported.x) == [3, 4, 4, 3, 1, 4]
     assert len(fig.layout.meta["table"]["rows"]) == len(rights.SCENARIOS) * len(rights.FACTORS)
 
 
@@ -454,14 +473,14 @@ def test_dashboard_has_a_control_per_lever_and_updates_and_resets():
     assert set(board.controls) == set(rights.LEVERS)
     for lever, control in board.controls.items():
         assert control.tooltip == rights.LEVERS[lever]["meaning"]
+    assert "3 very high" in board.summary.value  # face recognition off until chosen
+    board.controls["face_recognition"].value = True
+    assert board.values().face_recognition is True
     assert "6 very high" in board.summary.value
-    board.controls["face_recognition"].value = False
-    assert board.values().face_recognition is False
-    assert "6 very high" not in board.summary.value
     assert board.figure.layout.meta["alt"]
     board.reset()
     assert board.values() == rights.AS_REPORTED
-    assert "6 very high" in board.summary.value
+    assert "3 very high" in board.summary.value
 
 
 # ---------------------------------------------------------------------------------------

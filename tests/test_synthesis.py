@@ -51,9 +51,45 @@ def test_four_scenarios_in_order(options):
     assert len({s.name for s in options.values()}) == 4
 
 
-def test_taliban_plan_size_and_build_come_from_the_data(options):
+def test_taliban_plan_size_is_the_registry_lever_not_the_claimed_network(options):
     s = options["taliban"]
-    assert s.levers["n_cameras"] == csv_value("camera_counts", "cameras", city="Kabul and other cities", date="2023-08")
+    # No size was reported for the new plan: the size is the registry's lever, whose row says so.
+    row = [r for r in csv_rows("model_assumptions")
+           if r["model"] == "cost" and r["name"] == "plan_cameras"][0]
+    assert "no size was reported" in row["rationale"].lower()
+    assert "Lever:" in row["note"]
+    assert s.levers["n_cameras"] == float(row["default"])
+    t = s.traces["n_cameras"]
+    assert (t.kind, t.model, t.name) == ("registry", "cost", "plan_cameras")
+    assert t.dataset != "camera_counts"  # the claimed network is not the plan
+    # Its range is anchored on two claimed counts: 62,000 (the network claimed in Aug 2023)
+    # and 90,000 (Kabul's police, Feb 2025), read here from camera_counts.csv.
+    claimed = reg.claimed_network()
+    assert (claimed["date"], float(claimed["cameras"])) == ("2023-08", 62000)  # "over 62,000"
+    assert float(row["low"]) == float(claimed["cameras"])
+    assert float(row["high"]) == csv_value("camera_counts", "cameras", city="Kabul", date="2025-02")
+    assert float(row["low"]) < float(row["high"])
+    # The tornado swings the plan's size across that range, not the claimed network's.
+    assert synth.LEVERS["n_cameras"] == ("cost", "plan_cameras")
+
+
+def test_plan_size_follows_the_registry_when_the_claim_does_not_move(options):
+    # Fails if the plan's size is taken from the claimed network: move the registry's
+    # default and leave camera_counts alone, and the plan must move with the registry.
+    table = reg.registry().copy()
+    mask = (table["model"] == "cost") & (table["name"] == "plan_cameras")
+    table.loc[mask, "default"] = 75000.0
+    moved = synth.scenarios(registry=table)
+    assert moved["taliban"].levers["n_cameras"] == 75000.0
+    chosen = synth.scenarios(plan_cameras=90000)
+    assert chosen["taliban"].levers["n_cameras"] == 90000.0
+    assert synth.trace_problems(chosen) == []
+    with pytest.raises(ChartDataError, match="plan_cameras must be .* 62,000 to 90,000"):
+        synth.scenarios(plan_cameras=850)
+
+
+def test_taliban_plan_build_and_backup(options):
+    s = options["taliban"]
     # Four years: claim c01 says so in words; the registry's default copies it.
     c01 = [r for r in csv_rows("claims") if r["claim_id"] == "c01"][0]
     assert "four years" in c01["claim"]
@@ -61,13 +97,44 @@ def test_taliban_plan_size_and_build_come_from_the_data(options):
     row = [r for r in csv_rows("model_assumptions")
            if r["model"] == "cost" and r["name"] == "rollout_years"][0]
     assert "c01" in row["note"]
-    assert s.traces["n_cameras"].kind == "data"
-    assert s.traces["n_cameras"].dataset == "camera_counts"
     assert s.traces["rollout_years"].kind == "registry"
     assert "c01" in s.traces["rollout_years"].reason
-    # As reported: no backup (registry default), face recognition on, no safeguards.
+    # As the record shows: no backup (registry default), no safeguards.
     assert s.levers["battery_hours"] == registry_value("power", "battery_hours") == 0
     assert s.safeguards[0][1] == rights.AS_REPORTED
+
+
+def test_face_recognition_is_off_unless_chosen(options):
+    # No source reports watchlist matching in Kabul, so nothing may switch it on by default.
+    assert rights.Safeguards().face_recognition is False
+    assert rights.AS_REPORTED.face_recognition is False
+    assert rights.FACE_RECOGNITION["default"] is False
+    assert "inference" in rights.FACE_RECOGNITION["basis"]
+    for s in options.values():
+        assert s.face_recognition is False, s.key
+        assert all(not sg.face_recognition for _, sg in s.safeguards), s.key
+    chosen = synth.scenarios(face_recognition=True)["taliban"]
+    assert chosen.face_recognition is True
+    assert chosen.safeguards[0][1] == rights.WITH_FACE_RECOGNITION
+    assert "inference" in chosen.safeguards[0][0]
+    with pytest.raises(ChartDataError, match="face_recognition must be True or False"):
+        synth.scenarios(face_recognition="yes")
+
+
+def test_face_recognition_table_shows_both_cases_from_the_rules(options):
+    table = synth.face_recognition_table(options).set_index("factor")
+    names = {k: v["name"] for k, v in rights.FACTORS.items()}
+    # By the rules in rights.FACTORS, with no other safeguard and no retention limit:
+    # identification high -> very high; chilling high -> very high; wrong matches low ->
+    # very high; tracking, misuse and accountability very high either way.
+    expected = {"identification": ("high", "very high"), "tracking": ("very high", "very high"),
+                "misuse": ("very high", "very high"), "chilling": ("high", "very high"),
+                "wrong_match": ("low", "very high"), "accountability": ("very high", "very high")}
+    for key, (without, with_) in expected.items():
+        assert (table.loc[names[key], "without"], table.loc[names[key], "with"]) == (without, with_)
+    profile = synth.risk_profile_table(options).set_index("scenario")
+    assert profile.loc["taliban", "very high"] == 3 and profile.loc["taliban_fr", "very high"] == 6
+    assert "inference" in profile.loc["taliban_fr", "setting"]
 
 
 def test_2021_plan_is_sized_by_its_budget(options):
@@ -132,7 +199,7 @@ def test_scenarios_refuse_tables_missing_columns():
     counts = load("camera_counts").drop(columns=["cameras"])
     with pytest.raises(ChartDataError, match="cameras"):
         synth.scenarios(counts=counts)
-    with pytest.raises(ChartDataError, match="no single|expected one row"):
+    with pytest.raises(ChartDataError, match="no single|expected one row|exactly one row"):
         synth.scenarios(counts=load("camera_counts").iloc[6:])  # without the Kabul rows
 
 
@@ -325,14 +392,14 @@ def test_refuses_a_table_missing_a_column(name, table):
 def test_frontier_draws_each_scenario_as_a_range(figures):
     fig = figures["frontier_chart"]
     markers = [t for t in fig.data if t.mode == "markers+text"]
-    assert [t.name for t in markers] == ["The Taliban plan as reported", "The 2021 plan",
+    assert [t.name for t in markers] == ["The Taliban plan (size assumed)", "The 2021 plan",
                                          "A minimal targeted network"]
     for t in markers:
         for err in (t.error_x, t.error_y):
             assert err.type == "data" and err.symmetric is False
             assert len(err.array) == 1 and len(err.arrayminus) == 1
             assert err.array[0] > 0 and err.arrayminus[0] > 0, t.name
-    # The marker of the plan as reported sits at its claimed size's median cost.
+    # The Taliban plan's marker sits at its median cost (size: the registry's default).
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) == 2
@@ -344,7 +411,7 @@ def test_frontier_draws_each_scenario_as_a_range(figures):
 def test_frontier_numbers_match_the_runs(figures, options):
     res = synth.scenario_results(options, draws=DRAWS)
     fig = figures["frontier_chart"]
-    tal = [t for t in fig.data if t.name == "The Taliban plan as reported"][0]
+    tal = [t for t in fig.data if t.name == "The Taliban plan (size assumed)"][0]
     assert tal.x[0] == pytest.approx(synth.result(res, "taliban", "tco_usd") / 1e6)
     assert tal.y[0] == pytest.approx(synth.result(res, "taliban", "cameras_recording"))
     assert tal.x[0] - tal.error_x.arrayminus[0] == pytest.approx(
@@ -367,13 +434,15 @@ def test_tornado_draws_low_high_bars(figures):
 def test_tornado_swings_by_hand():
     table = synth.driver_table()
     row = table[table["assumption"] == "n_cameras"].iloc[0]
-    # Cost is proportional to the number of cameras: the ends scale the central result.
-    low, high = registry_value("shared", "n_cameras", "low"), registry_value("shared", "n_cameras", "high")
-    central = csv_value("camera_counts", "cameras", city="Kabul and other cities", date="2023-08")
+    # Cost is proportional to the number of cameras: the ends scale the central result. The
+    # swing is the new plan's range (cost.plan_cameras), not the claimed network's.
+    low, high = registry_value("cost", "plan_cameras", "low"), registry_value("cost", "plan_cameras", "high")
+    central = registry_value("cost", "plan_cameras")
+    assert high > central
     assert row["tco_usd_output_low"] == pytest.approx(row["tco_usd_output_central"] * low / central)
     assert row["tco_usd_output_high"] == pytest.approx(row["tco_usd_output_central"] * high / central)
     price = table[table["assumption"] == "usd_per_kwh_storage"].iloc[0]
-    assert price["tco_usd_swing"] == 0  # no batteries in the plan as reported
+    assert price["tco_usd_swing"] == 0  # no batteries in the Taliban plan
 
 
 def test_risk_chart_counts_every_factor(figures):

@@ -58,9 +58,19 @@ def _rollout_years() -> int:
 
 
 def _kabul(date: str) -> int:
-    # The 2023-08 claim covers Kabul and other cities (issue 13); the others are Kabul only.
-    city = "Kabul and other cities" if date == CLAIM_DATE else "Kabul"
-    return int(value("camera_counts", "cameras", city=city, date=date))
+    """A network size of q3a: the claimed network (August 2023, Kabul and other cities) is
+    read through the one helper that knows its row; the other two are Kabul's counts."""
+    from ..models import assumptions
+    if date == CLAIM_DATE:
+        return int(assumptions.claimed_network()["cameras"])
+    return int(value("camera_counts", "cameras", city="Kabul", date=date))
+
+
+def _plan_size() -> int:
+    """The new plan's size in q3b and q3c: no size was reported, so the registry's default
+    for it (cost.plan_cameras), never the claimed network read directly."""
+    from ..models import assumptions
+    return int(assumptions.default("cost", "plan_cameras"))
 
 
 def _four_year(n: int, case: str = "central", **changes: Any) -> float:
@@ -75,7 +85,7 @@ def _tornado(horizon: int | None) -> pd.DataFrame:
     from ..models import uncertainty
     specs = uncertainty.registry_assumptions("cost")
     specs.pop("n_cameras")
-    fixed: dict[str, Any] = {"n_cameras": _kabul(CLAIM_DATE)}
+    fixed: dict[str, Any] = {"n_cameras": _plan_size()}
     if horizon is not None:
         fixed["horizon_years"] = horizon
     return uncertainty.tornado("cost", specs, output="tco_usd", fixed=fixed)
@@ -98,7 +108,7 @@ def expected_ex05(key: str) -> Any:
     if key == "ex05.q3b":
         from ..models import assumptions
         a = assumptions.assumption("cost", "operators_per_screen")
-        n = _kabul(CLAIM_DATE)
+        n = _plan_size()
         return {end: _four_year(n, operators_per_screen=v)
                 for end, v in (("low", a.low), ("default", a.default), ("high", a.high))}
     if key == "ex05.q3c":
@@ -488,7 +498,7 @@ def _ex05_q3b(answer):
     if all(_close(got[k], want[k] * MILLION, 0.005) for k in want):
         off = ["The values are in dollars; the question asks for USD million."]
     return (0.5 if len(right) >= 2 else 0), ([f"{len(right)} of 3 are right."] if right else []), off, (
-        "Keep the 2023 claim's camera count and the four-year horizon; change only "
+        "Keep the plan's assumed size (`plan_n`) and the four-year horizon; change only "
         "operators_per_screen to the assumption's low, default and high values.")
 
 
@@ -540,7 +550,7 @@ def _ex05_q3c(answer):
             score += 1
             right.append(f"{which}: right.")
         elif g == "n_cameras":
-            off.append(f"{which}: the number of cameras is held at the 2023 claim here, so it "
+            off.append(f"{which}: the number of cameras is held at the plan's assumed size here, so it "
                        f"cannot be the driver; leave it out of the swings.")
         elif g in list(t["assumption"]):
             rank = list(t["assumption"]).index(g) + 1
@@ -551,7 +561,7 @@ def _ex05_q3c(answer):
         return 2, right + ["The driver changes with the horizon: the camera price dominates while "
                            "building, the control room's size over the longer run."
                            if want[0] != want[1] else ""], [], None
-    return score, right, off, ("Remove n_cameras from the assumptions, fix it at the 2023 claim, "
+    return score, right, off, ("Remove n_cameras from the assumptions, fix it at `plan_n`, "
                                "and sort each tornado by swing (it already is): the first row is "
                                "the driver.")
 
@@ -574,7 +584,7 @@ RUBRICS["ex05.q3d"] = Rubric(
 
 RUBRICS["ex05.q4"] = Rubric(
     key="ex05.q4", variable="answer_q4", title="who should pay, and who bears the costs",
-    objective="M6 (and M2, M4, M5)", minutes=30, words=(200, 350),
+    objective="M6 and M4 (and M2, M5)", minutes=30, words=(200, 400),
     criteria=(
         "Identifies the possible payers (donors or a vendor's loan, the state budget, "
         "households ordered to buy cameras) with evidence for each, including its status "
@@ -587,5 +597,8 @@ RUBRICS["ex05.q4"] = Rubric(
         "Links who pays to who can hold the system to account (donor conditions, budget "
         "transparency, vendor responsibility under the UN Guiding Principles).",
         "Reaches a position on who should pay, if anyone, and engages the security case fairly.",
+        "(M4) Treats any claim that a network worked (less crime, attacks stopped) as a claim: "
+        "says who makes it (a vendor, a government), sets it beside official statistics or an "
+        "audit where one exists, and says what a before-and-after comparison cannot prove.",
     ),
 )

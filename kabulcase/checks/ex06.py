@@ -24,7 +24,6 @@ from .core import (RUBRICS, Rubric, _Answer, _as_mapping, _as_number, _by_alias,
 
 MILLION = 1e6
 BASES = ("sourced", "derived", "book_assumption")
-CLAIM = {"city": "Kabul and other cities", "date": "2023-08"}  # a multi-city claim (issue 13)
 FEEDS = {"city": "Kabul", "date": "2014-06"}
 PLAN = "plan_2021_upgrade"
 BATTERY_WORST = {"watts_per_camera": "high", "usd_per_kwh_storage": "high",
@@ -55,11 +54,17 @@ def _cost_ranges() -> pd.DataFrame:
     return cost_rows
 
 
+def _plan_size() -> float:
+    """The Taliban plan's size in chapter 6: no size was reported, so the registry's lever
+    cost.plan_cameras (its default), never the claimed network of camera_counts."""
+    return _reg("cost", "plan_cameras")
+
+
 def _per_recording(supply_hours: float, battery_hours: float, **assumptions: float) -> float:
-    """Total cost over the years counted per camera recording at any moment, for the plan
-    as reported (its claimed size), every other assumption at its registry default."""
+    """Total cost over the years counted per camera recording at any moment, for the Taliban
+    plan at its assumed size, every other assumption at its registry default."""
     from ..figures import synthesis
-    n = float(value("camera_counts", "cameras", **CLAIM))
+    n = _plan_size()
     r = synthesis.network_model(n_cameras=n, supply_hours=supply_hours,
                                 battery_hours=battery_hours, **assumptions)
     return float(r["tco_usd"]) / float(r["cameras_recording"])
@@ -91,7 +96,7 @@ def expected_ex06(key: str) -> Any:
         rows = _cost_ranges().sort_values("ratio")
         return str(rows["name"].iloc[-1])
     if key == "ex06.q2":
-        return {"taliban_cameras": float(value("camera_counts", "cameras", **CLAIM)),
+        return {"taliban_cameras": _plan_size(),
                 "targeted_cameras": float(value("camera_counts", "cameras", **FEEDS)),
                 "plan2021_budget_usd": float(value("budgets", "amount_usd_million", item=PLAN)) * MILLION}
     if key == "ex06.q3a":
@@ -212,7 +217,8 @@ Q2_LABELS = {"taliban_cameras": "taliban_cameras", "taliban": "taliban_cameras",
 
 
 @_question("ex06.q2", "scenario_inputs", "the scenarios' numbers, read from their rows", "W1", 2, 10,
-           "Read the two camera counts and the plan's budget from `counts` and `budgets`.")
+           "Read the plan's assumed size from `registry`, the 2014 feeds from `counts` and the "
+           "2021 plan's budget from `budgets`.")
 def _ex06_q2(answer):
     want = expected("ex06.q2")
     got = _labelled(answer, "`scenario_inputs`", Q2_LABELS, "scenario")
@@ -229,7 +235,12 @@ def _ex06_q2(answer):
             right.append(f"{k}: right.")
             continue
         hit = kabul[np.isclose(kabul["cameras"].astype(float), g)]
-        if len(hit):
+        if k == "taliban_cameras" and len(hit):
+            dates = " or ".join(str(d) for d in hit["date"])
+            off.append(f"{k}: that is a claimed count of cameras already installed (dated "
+                       f"{dates}); no size was reported for the new plan, so the scenario uses "
+                       "the registry's assumption for it, cost.plan_cameras.")
+        elif len(hit):
             dates = " or ".join(str(d) for d in hit["date"])
             off.append(f"{k}: that is Kabul's count dated {dates}; the scenario uses another row "
                        f"(see the chapter's table of scenarios).")
@@ -246,9 +257,9 @@ def _ex06_q2(answer):
         off.append("plan2021_budget_usd does not match the plan's row in `budgets`.")
     if score >= 2:
         return 2, right + ["These are the numbers every chapter 6 scenario starts from."], [], None
-    return score, right, off, ("Filter `counts` on city and date (the dates are text, such as "
-                               "\"2023-08\"), and `budgets` on its `item`; the budget column is in "
-                               "USD million.")
+    return score, right, off, ("Filter `registry` on model and name (cost, plan_cameras), `counts` "
+                               "on city and date (the dates are text, such as \"2014-06\"), and "
+                               "`budgets` on its `item`; the budget column is in USD million.")
 
 
 # --------------------------------------------------------------------------- q3: batteries or more cameras

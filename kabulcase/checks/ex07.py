@@ -43,6 +43,11 @@ the short-retention threshold of the risk scheme)."""
 
 TOP = len(rights.LEVELS) - 1  # "very high"
 
+Q3_BASE = rights.WITH_FACE_RECOGNITION
+"""Question 3 works from the scenario with face recognition switched on (the book's
+inference; no source reports it), where every factor starts at very high, so that the face
+recognition lever has something to lower. Chosen on purpose, and said so in the exercise."""
+
 
 def _reach() -> pd.DataFrame:
     return load("vendor_reach")
@@ -65,7 +70,7 @@ def _book_evidence() -> pd.DataFrame:
 
 
 def _levels(**changes: Any) -> dict[str, int]:
-    return {f.key: f.level_index for f in rights.risk_assessment(**changes)}
+    return {f.key: f.level_index for f in rights.risk_assessment(Q3_BASE, **changes)}
 
 
 def _lever_effects() -> dict[str, list[str]]:
@@ -361,7 +366,8 @@ def _ex07_q3a(answer):
                    f"factors."], [], None
     score = 1 if len(ok) >= len(want) - 2 else 0
     return score, right, off, ("Count a factor only if its level index is lower after the "
-                               "change than in `levels()` (the plan as reported); change one "
+                               "change than in `levels()` (face recognition on, the book's "
+                               "inference); change one "
                                "lever at a time.")
 
 
@@ -719,7 +725,7 @@ RUBRICS["ex07.q3c"] = Rubric(
 
 RUBRICS["ex07.q5"] = Rubric(
     key="ex07.q5", variable="answer_q5", title="the strongest case against your own conclusion",
-    objective="G1, G5 (and G2, G4)", minutes=30, words=(150, 320),
+    objective="G1, G3, G5 (and G2, G4)", minutes=30, words=(150, 400),
     criteria=(
         "States your own conclusion in one sentence, and the step of your assessment it rests "
         "on most.",
@@ -731,5 +737,10 @@ RUBRICS["ex07.q5"] = Rubric(
         "Says what evidence would change your judgement, and who could produce it without "
         "putting anyone at risk.",
         "Says plainly whether your conclusion survives, and in what form.",
+        "(G3) Applies the UN Guiding Principles to the vendor: says what human-rights due "
+        "diligence would require of a company in talks about this system (assess the impacts "
+        "before a sale, act on them, refuse the most harmful features, and be ready to walk "
+        "away), and weighs the company's denial against the news report, saying what each "
+        "rests on.",
     ),
 )

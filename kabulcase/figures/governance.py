@@ -5,7 +5,8 @@
   an assessment that :func:`kabulcase.models.rights.verify` does not accept.
 * :func:`safeguards_static`: the static twin of the live safeguards dashboard. Six risk
   factors and their levels under the book's risk scheme, with buttons over precomputed
-  safeguard scenarios, and the plan as reported always shown for comparison.
+  safeguard scenarios, and the levers as the record shows them (face recognition off: none
+  is reported) always shown for comparison.
 * :func:`chilling_chart`: the one measured chilling effect in the data beside the book's
   scenario range for Kabul, drawn as a low-high bar.
 * :func:`vendor_reach_chart`: Carnegie's AIGS index, CSIS's verified Huawei Safe City
@@ -326,9 +327,10 @@ def safeguards_static(scenarios: Mapping[str, Mapping] | None = None,
         description=(
             "Model output under the book's own ordinal scheme, not a measurement. Each bar is "
             "one risk factor; its length and label give its level (low, moderate, high, very "
-            "high) under the scenario chosen with the buttons; hollow diamonds mark the plan as "
-            "reported (face recognition reported in use, no published retention limit, no "
-            "judicial authorisation, oversight, audits or community approval). "
+            "high) under the scenario chosen with the buttons; hollow diamonds mark the levers as "
+            "the record shows them (no face recognition reported, no published retention limit, "
+            "no judicial authorisation, oversight, audits or community approval). The scenario "
+            "with face recognition switched on is the book's inference, not a report. "
             + "Factors, in order: " + "; ".join(f"{SHORT_NAMES[k]} ({n.lower()})" for k, n in
                                                zip(base["key"], base["factor"])) + ". "
             + " ".join(f"{n}: " + ", ".join(f"{SHORT_NAMES[r.key]} {r.level}" for r in t.itertuples())

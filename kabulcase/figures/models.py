@@ -41,10 +41,12 @@ COUNT_COLUMNS = ["city", "date", "cameras", "claim_type", "source_id"]
 EVIDENCE_COLUMNS = ["comparison", "low", "high", "central", "source_id"]
 BASIS_SHORT = {"sourced": "sourced", "derived": "derived", "book_assumption": "book's assumption"}
 DEFAULT_OUTPUT = {"cost": "tco_usd", "power": "share_recording", "detection": "precision"}
-NETWORK_SIZES: tuple[tuple[str, str], ...] = (("Kabul", "2021"), ("Kabul and other cities", "2023-08"),
-                                             ("Kabul", "2025-02"))
-"""The network sizes of the cost twin: camera counts for Kabul, and the multi-city 2023 claim
-(data/camera_counts.csv)."""
+NETWORK_SIZES: tuple[tuple[str, str], ...] = (
+    ("Kabul", "2021"), (reg.CLAIMED_NETWORK["city"], reg.CLAIMED_NETWORK["date"]),
+    ("Kabul", "2025-02"))
+"""The network sizes of the cost twin (data/camera_counts.csv): Kabul before the takeover, the
+network claimed in August 2023 (Kabul and other cities; its filter lives in
+kabulcase.models.assumptions.CLAIMED_NETWORK) and Kabul's count of February 2025."""
 BASE_RATES: tuple[float, ...] = (100.0, 10.0, 1.0, 0.1, 0.01)
 """Watchlisted people passing per day in the detection twin (scenario inputs, not data)."""
 SEED = 2026
@@ -407,7 +409,8 @@ def cost_static(registry: pd.DataFrame | None = None, counts: pd.DataFrame | Non
     parts = [("capex_usd", "Capital: cameras, network, backup power, control-room seats", PALETTE[0], ""),
              ("maintenance_usd", "Maintenance", PALETTE[2], "/"),
              ("staff_usd", "Operators' pay", PALETTE[1], ".")]
-    default_i = next((i for i, (c, d) in enumerate(sizes) if (c, d) == ("Kabul and other cities", "2023-08")), 0)
+    claimed = (reg.CLAIMED_NETWORK["city"], reg.CLAIMED_NETWORK["date"])
+    default_i = next((i for i, (c, d) in enumerate(sizes) if (c, d) == claimed), 0)
     first = cases[default_i]
     fig = go.Figure()
     for col, name, colour, shape in parts:

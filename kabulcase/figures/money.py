@@ -6,8 +6,8 @@ Numbers that this book computes from cited numbers (shares of a budget, cost per
 a rollout's yearly cost) are labelled as the book's arithmetic on the chart itself.
 
 The rollout calculation here is deliberately simple (cameras, network, backup power and
-maintenance, installed evenly over the rollout); the models release builds the full cost
-model with control rooms, staff and uncertainty.
+maintenance, installed evenly over the rollout); chapter 6's cost model
+(:mod:`kabulcase.models.cost`) adds control rooms, staff and uncertainty.
 """
 
 from __future__ import annotations
@@ -137,10 +137,12 @@ def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kab
     require_columns(counts, ["city", "date", "cameras", "qualifier", "claimant", "claim_type",
                              "includes_private", "source_id"], "camera_count_comparison")
     counts = counts.copy()
-    home = counts[counts["city"] == city].sort_values("date")
+    # "Kabul and other cities" (how Reuters places the 2023 claim) belongs with Kabul's counts.
+    is_home = counts["city"].astype(str).str.startswith(city)
+    home = counts[is_home].sort_values("date")
     if home.empty:
         raise ChartDataError(f"camera_count_comparison: no camera counts for {city!r}.")
-    others = counts[counts["city"] != city].sort_values("cameras", ascending=False)
+    others = counts[~is_home].sort_values("cameras", ascending=False)
     ordered = pd.concat([home, others])
     ordered["row_label"] = [
         f"<b>{r.city}</b>, {r.date}<br>{wrap(r.claimant, 36)}" for r in ordered.itertuples()
@@ -187,7 +189,7 @@ def camera_count_comparison(counts: pd.DataFrame | None = None, city: str = "Kab
         title = (f"{city}'s official claims of {c_lo:,} to {c_hi:,} cameras are unverified"
                  + (f" and far above the {int(before.iloc[-1]['cameras']):,} reported before"
                     if not before.empty else "")
-                 + ("; the first counts cameras households and shops were ordered to install"
+                 + ("; the first counts cameras households and shops were reportedly ordered to install"
                     if private else ""))
     else:
         title = f"Camera counts for {city} beside other cities: each is someone's claim"

@@ -18,7 +18,14 @@ book's models on each:
   5th-95th percentile range in both directions) over two frontier lines, grid power only
   and batteries; :func:`drivers_chart` is a tornado of what drives cost and recording;
   :func:`risk_profiles_chart` counts the rights-risk factors at each level
-  (:mod:`kabulcase.models.rights`) under each scenario's safeguards.
+  (:mod:`kabulcase.models.rights`) under each scenario's safeguards, and
+  :func:`face_recognition_table` shows the Taliban plan's factors without and with face
+  recognition (off unless chosen: no source reports it; on is the book's inference).
+
+The Taliban plan's size is a lever, ``cost.plan_cameras`` in the registry, because no size
+was reported for the new plan; the claimed network of August 2023 (cameras already up, in
+Kabul and other cities) anchors its range and is read only through
+:func:`kabulcase.models.assumptions.claimed_network`.
 
 Everything here is model output built on stated assumptions, most of them the book's own
 (the registry says which). It shows tradeoffs; it is not a procurement plan.
@@ -88,7 +95,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
 """The uncertain facts the combined model uses (drawn at random in Monte Carlo runs)."""
 
 LEVERS: dict[str, tuple[str, str]] = {
-    "n_cameras": ("shared", "n_cameras"),
+    # The tornado swings the plan's size across the book's range for it: no size was reported.
+    "n_cameras": ("cost", "plan_cameras"),
     "battery_hours": ("power", "battery_hours"),
     "solar_share": ("power", "solar_share"),
     "rollout_years": ("cost", "rollout_years"),
@@ -304,10 +312,12 @@ def _reg_row(registry: pd.DataFrame, model: str, name: str, what: str) -> Mappin
     return hits[0]
 
 
-CASE_COUNT = {"city": "Kabul and other cities", "date": "2023-08"}
-"""The Taliban plan's size: the interior ministry's claim of August 2023, a claimed existing
-network in Kabul and other cities (Reuters), not a count of the new plan."""
+CASE_COUNT = reg.CLAIMED_NETWORK
+"""The claimed existing network (August 2023): not the new plan's size, which was not reported
+(the registry's cost.plan_cameras is the book's range for it)."""
 PRE_TAKEOVER_COUNT = {"city": "Kabul", "date": "2021"}
+LATEST_KABUL_COUNT = {"city": "Kabul", "date": "2025-02"}
+"""The high end of the plan's range: the count Kabul's police gave the BBC in February 2025."""
 FEEDS_2014 = {"city": "Kabul", "date": "2014-06"}
 """The targeted network's size: the feeds Kabul's control room watched live in 2014."""
 PLAN_2021 = {"item": "plan_2021_upgrade"}
@@ -319,12 +329,17 @@ SCENARIO_ORDER = ("taliban", "plan2021", "targeted", "none")
 
 def scenarios(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | None = None,
               claims: pd.DataFrame | None = None,
-              registry: pd.DataFrame | None = None) -> dict[str, Scenario]:
+              registry: pd.DataFrame | None = None, *,
+              face_recognition: bool | None = None,
+              plan_cameras: float | None = None) -> dict[str, Scenario]:
     """The four scenarios of chapter 6, built from ``data/`` (keys in :data:`SCENARIO_ORDER`).
 
-    * ``taliban``: the plan as reported. Size: the August 2023 claim (camera_counts);
-      build: four years (claim c01, through the registry); no backup and the safeguards as
-      reported (:data:`kabulcase.models.rights.AS_REPORTED`).
+    * ``taliban``: the Taliban's new plan. Size: no size was reported, so it is the
+      registry's lever ``cost.plan_cameras`` (``plan_cameras`` overrides its default, within
+      its range); build: four years (claim c01, through the registry); no backup; the
+      safeguards as the record shows them (:data:`kabulcase.models.rights.AS_REPORTED`),
+      with face recognition only if ``face_recognition`` is chosen (default
+      :data:`kabulcase.models.rights.FACE_RECOGNITION`: off; on is the book's inference).
     * ``plan2021``: the 2021 plan. Size: what its USD budget (budgets) buys; no count was
       published. Build, backup: as the current plan. Safeguards: not described anywhere,
       so the range from "a judge and oversight" to "as reported".
@@ -346,7 +361,27 @@ def scenarios(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | None =
     def reg_value(model: str, name: str, fld: str = "default") -> float:
         return float(_reg_row(registry, model, name, "scenarios")[fld])
 
-    claim_n = float(_row(counts, CASE_COUNT, "scenarios (camera_counts)")["cameras"])
+    try:
+        reg.claimed_network(counts)  # the plan's range is anchored on it; it must be there
+    except LookupError as err:
+        raise ChartDataError(f"scenarios (camera_counts): {err}") from None
+    plan_row = _reg_row(registry, "cost", "plan_cameras", "scenarios")
+    plan_n = float(plan_row["default"]) if plan_cameras is None else plan_cameras
+    if isinstance(plan_n, bool) or not isinstance(plan_n, (int, float)) or not \
+            float(plan_row["low"]) <= float(plan_n) <= float(plan_row["high"]):
+        raise ChartDataError(
+            f"plan_cameras must be a number of cameras within the registry's range for the new "
+            f"plan, {float(plan_row['low']):,.0f} to {float(plan_row['high']):,.0f} "
+            f"(data/model_assumptions.csv, cost.plan_cameras); got {plan_cameras!r}.")
+    plan_n = float(plan_n)
+    fr = rights.FACE_RECOGNITION["default"] if face_recognition is None else face_recognition
+    if not isinstance(fr, bool):
+        raise ChartDataError(f"face_recognition must be True or False (default "
+                             f"{rights.FACE_RECOGNITION['default']}, {rights.FACE_RECOGNITION['basis']} "
+                             f"for True); got {face_recognition!r}.")
+    tal_safeguards = rights.WITH_FACE_RECOGNITION if fr else rights.AS_REPORTED
+    tal_setting = ("with face recognition, the book's inference" if fr else
+                   "as the record shows: no face recognition reported")
     feeds = float(_row(counts, FEEDS_2014, "scenarios (camera_counts)")["cameras"])
     plan_usd = float(_row(budgets, PLAN_2021, "scenarios (budgets)")["amount_usd_million"]) * MILLION
     rollout_claim = _row(claims, {"claim_id": ROLLOUT_CLAIM}, "scenarios (claims)")
@@ -375,21 +410,27 @@ def scenarios(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | None =
 
     out = {
         "taliban": Scenario(
-            key="taliban", name="The Taliban plan as reported", summary=(
-                "The claimed network, built over four years, on grid power, with face "
-                "recognition and none of the safeguards any source describes."),
-            levers={"n_cameras": claim_n, "battery_hours": no_battery, "solar_share": no_solar,
+            key="taliban", name="The Taliban plan (size assumed)", summary=(
+                "A new network built over four years, as the ministry said, at a size no "
+                "source reports (the book's range runs from the claimed existing network to "
+                "the latest claimed count); on grid power, with none of the safeguards any "
+                "source describes, and face recognition only if chosen."),
+            levers={"n_cameras": plan_n, "battery_hours": no_battery, "solar_share": no_solar,
                     "rollout_years": rollout, "horizon_years": horizon},
             traces={
-                "n_cameras": Trace("data", (
-                    "The interior ministry's claim of August 2023, priced here as if every "
-                    "camera were part of a public network. It is unverified and includes "
-                    "cameras households and shops were ordered to buy."),
-                    dataset="camera_counts", where=dict(CASE_COUNT), column="cameras"),
+                "n_cameras": (Trace("registry", (
+                    "No size was reported for the new plan. The registry's default for it is "
+                    "a network the size of the claimed existing one (the Taliban's August 2023 "
+                    "claim for Kabul and other cities), priced as if every camera were public; "
+                    "its range runs to the count later claimed for Kabul alone."),
+                    model="cost", name="plan_cameras") if plan_cameras is None else
+                    Trace("book_assumption", (
+                        "A plan size chosen within the registry's range for the new plan "
+                        "(cost.plan_cameras); no size was reported."), value=plan_n)),
                 "battery_hours": t_no_battery, "solar_share": t_no_solar,
                 "rollout_years": t_rollout, "horizon_years": t_horizon},
-            safeguards=(("safeguards as reported", rights.AS_REPORTED),),
-            face_recognition=rights.AS_REPORTED.face_recognition),
+            safeguards=((tal_setting, tal_safeguards),),
+            face_recognition=fr),
         "plan2021": Scenario(
             key="plan2021", name="The 2021 plan", summary=(
                 "The former government's NATO-backed upgrade: as many cameras as its budget "
@@ -406,11 +447,11 @@ def scenarios(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | None =
                     scale=MILLION),
                 "battery_hours": Trace("book_assumption", (
                     "No source describes backup power in the 2021 plan; the book holds it at "
-                    "none, like the plan as reported, so that the two differ only in size."),
+                    "none, like the Taliban plan, so that the two differ only in size."),
                     value=no_battery),
                 "solar_share": Trace("book_assumption", (
-                    "No source describes solar power in the 2021 plan; none, as for the plan "
-                    "as reported."), value=no_solar),
+                    "No source describes solar power in the 2021 plan; none, as for the Taliban "
+                    "plan."), value=no_solar),
                 "rollout_years": Trace("book_assumption", (
                     "No timetable was published for the 2021 plan; the book uses the current "
                     "plan's four years (claim c01) so that the totals compare like with like."),
@@ -710,12 +751,12 @@ def _scenario_frames(counts: pd.DataFrame, budgets: pd.DataFrame, claims: pd.Dat
         out.attrs = dict(frame.attrs)
         return out
 
-    return [pick(counts, [CASE_COUNT, FEEDS_2014]), pick(budgets, [PLAN_2021]),
+    return [pick(counts, [CASE_COUNT, LATEST_KABUL_COUNT, FEEDS_2014]), pick(budgets, [PLAN_2021]),
             pick(claims, [{"claim_id": ROLLOUT_CLAIM}, {"claim_id": TARGETS_CLAIM}]),
             registry_rows(registry, keywords)]
 
 
-SHORT_NAMES = {"taliban": "Plan as reported", "plan2021": "2021 plan",
+SHORT_NAMES = {"taliban": "Taliban plan", "taliban_fr": "Taliban plan", "plan2021": "2021 plan",
                "targeted": "Targeted network", "none": "No expansion"}
 """Short names for the labels on the frontier (the legend gives the full ones)."""
 LABEL_POSITION = {"taliban": "top left", "plan2021": "middle left", "targeted": "middle right"}
@@ -731,7 +772,7 @@ SCENARIO_STYLE = {
 def battery_comparison(found: Mapping[str, Scenario] | None = None,
                        registry: pd.DataFrame | None = None) -> dict[str, float]:
     """Grid power only against batteries for a median day's outage (the targeted network's
-    battery hours), for one camera of the plan as reported with every assumption at its
+    battery hours), for one camera of the Taliban plan with every assumption at its
     default: total cost per camera over the years counted (``cost_grid``, ``cost_battery``,
     ``extra_per_camera``), the share of the day recording (``share_grid``,
     ``share_battery``), and ``ratio``: how many times as many cameras the same money keeps
@@ -839,7 +880,7 @@ def frontier_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | N
     tal = found["taliban"]
     tal_rec, tal_cost = result(res, "taliban", "cameras_recording"), result(res, "taliban", "tco_usd")
     ratio = per_dollar["ratio"]
-    title = (f"Batteries buy recording more cheaply than cameras: the plan as reported, "
+    title = (f"Batteries buy recording more cheaply than cameras: the Taliban plan (size assumed), "
              f"{usd(tal_cost)} over {tal.levers['horizon_years']:g} years, keeps about "
              f"{_count(tal_rec)} cameras recording at any moment; spent with batteries, the same "
              f"money would keep about {ratio:.0f} times as many recording")
@@ -862,7 +903,8 @@ def frontier_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | N
         f"{usd(per_dollar['extra_per_camera'])} more per camera over the years counted. The "
         f"lower line lies below and to the right: for the same money, batteries keep about "
         f"{ratio:.0f} times as many cameras recording. The rights labels come from the book's "
-        "risk scheme (chapter 7), an ordinal judgement that depends on safeguards, not size."
+        "risk scheme (model output, taught in chapter 6), an ordinal judgement that depends on "
+        "safeguards, not size; the Taliban plan's label counts face recognition only if chosen."
     )
     table = pd.DataFrame(table_rows)
     frames = _scenario_frames(counts, budgets, claims, registry, list(ASSUMPTIONS) + list(LEVERS))
@@ -1031,9 +1073,14 @@ def drivers_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | No
 # 3. Rights-risk profiles under each scenario's safeguards
 # ---------------------------------------------------------------------------------------
 
-def risk_profile_table(found: Mapping[str, Scenario] | None = None) -> pd.DataFrame:
+def risk_profile_table(found: Mapping[str, Scenario] | None = None,
+                       compare_face_recognition: bool = True) -> pd.DataFrame:
     """One row per scenario and safeguard setting: how many of the six risk factors sit at
-    each level (``low``, ``moderate``, ``high``, ``very high``), and the safeguards in words."""
+    each level (``low``, ``moderate``, ``high``, ``very high``), and the safeguards in words.
+
+    With ``compare_face_recognition``, the Taliban plan also gets a row (scenario
+    ``taliban_fr``) with its face-recognition lever the other way from the one chosen, so
+    the chart shows the result both with and without it."""
     found = scenarios() if found is None else found
     rows = []
     for s in found.values():
@@ -1043,7 +1090,28 @@ def risk_profile_table(found: Mapping[str, Scenario] | None = None) -> pd.DataFr
         for label, sg in s.safeguards:
             rows.append({"scenario": s.key, "name": s.name, "setting": label,
                          "safeguards": _safeguards_text(sg), **risk_counts(sg)})
+        if s.key == "taliban" and compare_face_recognition and s.safeguards:
+            sg = s.safeguards[0][1]
+            other = sg.changed(face_recognition=not sg.face_recognition)
+            label = ("if face recognition were on (the book's inference)" if other.face_recognition
+                     else "if face recognition were off (as the record shows)")
+            rows.append({"scenario": "taliban_fr", "name": s.name, "setting": label,
+                         "safeguards": _safeguards_text(other), **risk_counts(other)})
     return pd.DataFrame(rows)
+
+
+def face_recognition_table(found: Mapping[str, Scenario] | None = None) -> pd.DataFrame:
+    """The Taliban plan's six risk factors with face recognition off (as the record shows)
+    and on (the book's inference): one row per factor with both levels and whether turning
+    it on raises the factor. Model output, from :func:`kabulcase.models.rights.risk_assessment`."""
+    found = scenarios() if found is None else found
+    base = found["taliban"].safeguards[0][1]
+    off = rights.risk_assessment(base.changed(face_recognition=False))
+    on = rights.risk_assessment(base.changed(face_recognition=True))
+    return pd.DataFrame([{
+        "factor": a.name, "without": a.level, "with": b.level,
+        "raised": b.level_index > a.level_index,
+    } for a, b in zip(off, on)])
 
 
 def risk_profiles_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFrame | None = None,
@@ -1081,12 +1149,15 @@ def risk_profiles_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFram
     fig.update_yaxes(autorange="reversed", tickfont=dict(size=12))
     tal = table[table["scenario"] == "taliban"].iloc[0]
     tgt = table[table["scenario"] == "targeted"]
-    title = (f"Safeguards, not size, set the rights risks: the plan as reported has "
-             f"{tal['very high']} of {n_factors} factors 'very high'; a targeted network has "
+    tal_fr = table[table["scenario"] == "taliban_fr"]
+    fr_text = (f" ({int(tal_fr['very high'].iloc[0])} with face recognition, the book's inference)"
+               if len(tal_fr) else "")
+    title = (f"Safeguards, not size, set the rights risks: the Taliban plan has "
+             f"{tal['very high']} of {n_factors} factors 'very high'{fr_text}; a targeted network has "
              f"{int(tgt['very high'].min())} to {int(tgt['very high'].max())}, depending on "
              "institutions that do not exist today")
     description = (
-        "The book's risk scheme (kabulcase.models.rights, chapter 7), an ordinal judgement, not a "
+        "Model output: the book's risk scheme (kabulcase.models.rights), an ordinal judgement, not a "
         f"measurement: each bar counts how many of the {n_factors} risk factors sit at each level "
         "under a scenario's safeguards. Where the record does not say which safeguards a scenario "
         "would have, it appears twice, at the lowest-risk and the highest-risk setting. "
@@ -1111,5 +1182,5 @@ def risk_profiles_chart(counts: pd.DataFrame | None = None, budgets: pd.DataFram
 
 __all__ = ["ASSUMPTIONS", "LEVERS", "OUTPUTS", "Scenario", "Trace", "battery_comparison",
            "driver_table", "drivers_chart", "frontier_chart", "network_model", "result", "usd",
-           "risk_profile_table", "risk_profiles_chart", "risk_range", "scenario_results",
+           "face_recognition_table", "risk_profile_table", "risk_profiles_chart", "risk_range", "scenario_results",
            "scenario_table", "scenarios", "trace_problems"]

@@ -280,9 +280,40 @@ FACE_LINKS: dict[tuple[str, str], str] = {
     ("detection", "fmr_multiplier_asian_african_american"):
         "Asian and African American vs white faces (US test data)",
 }
-# Camera counts: the shared n_cameras row's low, default and high.
-CAMERA_LINKS = {"low": ("Kabul", "2021"), "default": ("Kabul and other cities", "2023-08"),
-                "high": ("Kabul", "2025-02")}
+CLAIMED_NETWORK: dict[str, str] = {"city": "Kabul and other cities", "date": "2023-08"}
+"""Where data/camera_counts.csv holds the Taliban's claim of August 2023 (over 62,000 cameras
+already installed in Kabul and other cities, as Reuters reports it; filed with that
+geography, not as Kabul's). Every reader of that row goes through :func:`claimed_network`, so
+this filter is the one place that names it."""
+
+
+def claimed_network(counts: pd.DataFrame | None = None) -> pd.Series:
+    """The one row of camera_counts holding the claimed existing network (:data:`CLAIMED_NETWORK`).
+
+    It is a claim about cameras already installed, in more than one city: not the size of
+    the new four-year plan, for which no size was reported (the registry's
+    ``cost.plan_cameras`` is the book's range for that)."""
+    counts = load("camera_counts") if counts is None else counts
+    mask = pd.Series(True, index=counts.index)
+    for col, wanted in CLAIMED_NETWORK.items():
+        if col not in counts.columns:
+            raise LookupError(f"camera_counts has no column {col!r}; the claimed network is "
+                              f"found by {CLAIMED_NETWORK} (kabulcase.models.assumptions).")
+        mask &= counts[col].astype("string") == wanted
+    hits = counts[mask.fillna(False).astype(bool)]
+    if len(hits) != 1:
+        raise LookupError(
+            f"camera_counts should hold exactly one row of the claimed network where "
+            f"{CLAIMED_NETWORK}; found {len(hits)}. If the row was re-filed, change "
+            "CLAIMED_NETWORK in kabulcase/models/assumptions.py to match it.")
+    return hits.iloc[0]
+
+
+# Camera counts: the shared n_cameras row's low, default and high (None = the claimed network).
+CAMERA_LINKS = {"low": ("Kabul", "2021"), "default": None, "high": ("Kabul", "2025-02")}
+# The new plan's size (no size reported): low and default are the claimed network, high the
+# latest Kabul count.
+PLAN_LINKS = {"low": None, "default": None, "high": ("Kabul", "2025-02")}
 
 
 def check_registry() -> list[str]:
@@ -316,11 +347,22 @@ def check_registry() -> list[str]:
         if (a.low, a.default, a.high) != (float(r["low"]), float(central), float(r["high"])):
             problems.append(f"{key[0]}.{key[1]}: differs from evidence_face_recognition {comparison!r}")
     counts = load("camera_counts")
-    cams = rows[(SHARED, "n_cameras")]
-    for field, (city, date) in CAMERA_LINKS.items():
-        hit = counts[(counts["city"] == city) & (counts["date"] == date)]["cameras"]
-        if len(hit) != 1 or float(hit.iloc[0]) != getattr(cams, field):
-            problems.append(f"shared.n_cameras: {field} differs from camera_counts {city} {date}")
+    claimed = float(claimed_network(counts)["cameras"])
+    for key, links in (((SHARED, "n_cameras"), CAMERA_LINKS), (("cost", "plan_cameras"), PLAN_LINKS)):
+        a = rows[key]
+        for field, where in links.items():
+            if where is None:
+                hit, what = [claimed], f"the claimed network {CLAIMED_NETWORK}"
+            else:
+                city, date = where
+                hit = list(counts[(counts["city"] == city) & (counts["date"] == date)]["cameras"])
+                what = f"camera_counts {city} {date}"
+            if len(hit) != 1 or float(hit[0]) != getattr(a, field):
+                problems.append(f"{key[0]}.{key[1]}: {field} differs from {what}")
+    plan = rows[("cost", "plan_cameras")]
+    if "no size was reported" not in plan.rationale.lower():
+        problems.append("cost.plan_cameras: the rationale must say that no size was reported "
+                        "for the new plan")
     supply = load("kabul_supply_hours")
     mids = (supply["hours_low"] + supply["hours_high"]) / 2
     s = rows[("power", "supply_hours")]

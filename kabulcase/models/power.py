@@ -1,7 +1,7 @@
 """How much of the day can a grid-powered camera record? A deliberately simple model.
 
-Chapter 2 keeps this model small on purpose; a later, shared model of the whole network
-may replace it. Everything it assumes is written down here, and every number it uses is
+Chapter 2 keeps this model small on purpose; chapter 6 joins it with the cost model for a
+whole network (:func:`kabulcase.figures.synthesis.network_model`). Everything it assumes is written down here, and every number it uses is
 either a scenario input that the learner chooses or a named assumption in
 :data:`ASSUMPTIONS`, with a default, a low-high range, a unit, a source and a reason.
 

@@ -41,7 +41,10 @@ six :class:`RiskFactor` objects, each with a level on the book's four-step ordin
 (:data:`LEVELS`), the reason in words, the levers that can change it, and the single lever
 changes that would lower it now. The rules (in :data:`FACTORS`) are the book's own scheme,
 stated so that they can be disputed; the levels are an ordering, not a measurement, and
-are never added up. By construction, every rule is monotone: adding a safeguard, turning
+are never added up. Face recognition is off unless a caller chooses it
+(:data:`FACE_RECOGNITION`): no source reports watchlist matching in Kabul, so
+:data:`WITH_FACE_RECOGNITION` is the book's inference, a scenario beside
+:data:`AS_REPORTED`, not a finding. By construction, every rule is monotone: adding a safeguard, turning
 face recognition off or shortening retention never raises any level.
 :func:`risk_profile` counts the factors at each level, for citing in an assessment.
 
@@ -68,6 +71,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..data import DataValidationError, UnknownDatasetError, datasets, load, sources_for
+from .assumptions import CLAIMED_NETWORK
 
 # ---------------------------------------------------------------------------------------
 # 1. The assessment
@@ -140,7 +144,7 @@ class DataEvidence:
     same rule as :func:`kabulcase.value`); ``column`` is the cell cited and ``value`` what
     the assessor says it holds. ``label`` says in words what the number or text shows.
 
-    >>> DataEvidence("camera_counts", {"city": "Kabul and other cities", "date": "2023-08"}, "cameras", 62000)
+    >>> DataEvidence("camera_counts", dict(CLAIMED_NETWORK), "cameras", 62000)
     ... # doctest: +ELLIPSIS
     DataEvidence(dataset='camera_counts', ...)
     """
@@ -585,19 +589,37 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
 range, a unit, a source id (from data/sources.csv, or ``book-assumption``) and a reason."""
 
 
+FACE_RECOGNITION: dict[str, Any] = {
+    "default": False,
+    "basis": "the book's inference",
+    "source_id": "bbc-2025-02-27",
+    "reason": (
+        "No source reports face recognition in the sense the risk scheme means: software that "
+        "matches faces against a list of people. The one report on the subject, the BBC's visit "
+        "to the Kabul control room in February 2025, says that operators watch gatherings and "
+        "faces (claims ledger, claim c15). Watching faces is not matching them. So the record "
+        "sets the lever off, and switching it on is the book's inference, a scenario the "
+        "learner chooses on purpose, never a default."),
+}
+"""The face-recognition lever as a scenario choice: its default (off), why, and what switching
+it on means. Every model and chart that turns it on must say it chose to."""
+
+
 @dataclass(frozen=True)
 class Safeguards:
-    """The six safeguard levers. The defaults are the plan *as reported*
+    """The six safeguard levers. The defaults are the plan *as the record shows it*
     (:data:`AS_REPORTED_REASONS` says why each is set as it is).
 
     ``retention_days``: how long footage is kept, in days from 0 to 3650; ``None`` means
     no published limit (treated as the longest). The five switches are ``True`` when the
     safeguard exists, except ``face_recognition``, which is ``True`` when face recognition
-    is in use. Invalid values raise ValueError naming the lever and the allowed values.
+    is in use. Face recognition is off unless chosen (:data:`FACE_RECOGNITION`): no source
+    reports watchlist matching in Kabul. Invalid values raise ValueError naming the lever and
+    the allowed values.
     """
 
     retention_days: float | None = None
-    face_recognition: bool = True
+    face_recognition: bool = False
     judicial_authorisation: bool = False
     independent_oversight: bool = False
     published_audits: bool = False
@@ -670,11 +692,18 @@ LEVERS: dict[str, dict[str, Any]] = {
 """Each lever: a label, its meaning in plain words, and which direction is the safer one."""
 
 AS_REPORTED = Safeguards()
+"""The levers as the public record sets them: no face recognition (none is reported), no
+published retention limit and none of the four institutional safeguards."""
+WITH_FACE_RECOGNITION = AS_REPORTED.changed(face_recognition=True)
+"""The record's levers with face recognition switched on: the book's inference
+(:data:`FACE_RECOGNITION`), a scenario to compare with :data:`AS_REPORTED`, not a finding."""
 AS_REPORTED_REASONS: dict[str, str] = {
     "retention_days": ("No source used in this book describes a published retention limit, "
                        "so none is assumed."),
-    "face_recognition": ("The BBC (2025) reported that the Kabul control room monitors "
-                         "gatherings and faces (claims ledger, claim c15)."),
+    "face_recognition": ("Off: no source reports software matching faces against a list. The "
+                         "BBC (2025) reported that the Kabul control room monitors gatherings and "
+                         "faces (claims ledger, claim c15); switching face recognition on is the "
+                         "book's inference, a scenario to choose, not a reported fact."),
     "judicial_authorisation": ("No source describes a judge, or any body independent of the "
                                "security services, authorising searches."),
     "independent_oversight": ("No independent oversight body is described; the authorities "
@@ -973,12 +1002,13 @@ def summarise(factors: Sequence[RiskFactor]) -> dict[str, Any]:
     return {"counts": counts, "highest": LEVELS[highest], "rule": SUMMARY_RULE}
 
 
-def risk_profile(retention_days: float | None = None, face_recognition: bool = True,
+def risk_profile(retention_days: float | None = None, face_recognition: bool = False,
                  judicial_authorisation: bool = False, independent_oversight: bool = False,
                  published_audits: bool = False, community_approval: bool = False) -> dict[str, int]:
     """Counts of risk factors at each level (keys :data:`LEVEL_KEYS`, e.g. ``"very_high"``)
     and ``"highest_index"`` (0 = low to 3 = very high), for a setting of the six levers.
-    The defaults are the plan as reported. Meant for citing in a :class:`ModelEvidence`."""
+    The defaults are the plan as the record shows it (face recognition off unless chosen).
+    Meant for citing in a :class:`ModelEvidence`."""
     s = Safeguards(retention_days, face_recognition, judicial_authorisation,
                    independent_oversight, published_audits, community_approval)
     factors = risk_assessment(s)
@@ -1000,6 +1030,7 @@ def risk_table(safeguards: Safeguards | None = None, **changes: Any) -> pd.DataF
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     "As reported": {},
+    "With face recognition (book's inference)": {"face_recognition": True},
     "Judge and oversight": {"judicial_authorisation": True, "independent_oversight": True},
     "No face recognition, short retention": {
         "face_recognition": False, "retention_days": ASSUMPTIONS["retention_short_days"]["default"]},
@@ -1094,7 +1125,7 @@ def example_assessment() -> Assessment:
                     "is kept, for how long, or for what purpose. The only rule stated in public "
                     "is the spokesman's assurance that Sharia bars recording private spaces, an "
                     "official statement rather than a law anyone can read. Many of the cameras "
-                    "counted were installed by households and shops on the authorities' orders, "
+                    "counted were installed by households and shops, on the authorities' orders as residents report, "
                     "again without a published legal basis. An unpublished rule cannot be "
                     "accessible or precise. If a published law exists, this judgement should "
                     "be revisited."),
@@ -1103,10 +1134,10 @@ def example_assessment() -> Assessment:
                     DataEvidence("claims", {"claim_id": "c15"}, "status", "official_statement",
                                  label="The only stated rule (Sharia bars recording private "
                                        "spaces) is an official statement, not a published law"),
-                    DataEvidence("camera_counts", {"city": "Kabul and other cities", "date": "2023-08"},
+                    DataEvidence("camera_counts", dict(CLAIMED_NETWORK),
                                  "includes_private", True,
                                  label="The claimed count includes cameras households and shops "
-                                       "were ordered to install"),
+                                       "were reportedly ordered to install"),
                 ]),
             Step(
                 name="legitimate_aim",
@@ -1137,7 +1168,9 @@ def example_assessment() -> Assessment:
                     "The burden of showing necessity is on the authorities, and they have "
                     "published no evidence that a city-wide network prevents attacks, or that "
                     "less intrusive means (protecting likely targets, targeted investigation "
-                    "under a judge's warrant) would not do. Evidence from elsewhere shows cameras "
+                    "under a judge's warrant, or the security-force vehicles and regular "
+                    "checkpoints the Reuters report says the authorities already use) would not "
+                    "do. Evidence from elsewhere shows cameras "
                     "help investigators after a crime in a minority of cases and identify "
                     "attackers after the fact, but no study found here shows them deterring "
                     "terrorist attacks. A Huawei-built network in Islamabad was followed by more "
@@ -1171,18 +1204,20 @@ def example_assessment() -> Assessment:
             Step(
                 name="proportionality",
                 finding=(
-                    "The network is city-wide and permanent, is reported to use face "
-                    "recognition, and is run by authorities documented arresting journalists and "
-                    "arbitrarily detaining former officials. Its benefit against the threat is "
+                    "The network is claimed to span Kabul and other cities, is permanent, and is "
+                    "run by authorities documented arresting journalists and arbitrarily "
+                    "detaining former officials. Operators are reported to watch gatherings and "
+                    "faces; whether software also matches faces against a list is not reported. Its benefit against the threat is "
                     "unproven (see necessity). Its costs to rights fall on everyone in view, "
                     "including people who stay away from lawful gatherings because they fear "
                     "being watched. Set against an unproven benefit, the intrusion is not in "
                     "proportion."),
                 judgement="not met",
                 evidence=[
-                    DataEvidence("camera_counts", {"city": "Kabul and other cities", "date": "2023-08"}, "cameras",
+                    DataEvidence("camera_counts", dict(CLAIMED_NETWORK), "cameras",
                                  62000, label="Cameras the interior ministry claimed in August "
-                                              "2023 (at least; unverified)"),
+                                              "2023 in Kabul and other cities, an existing "
+                                              "network (at least; unverified)"),
                     DataEvidence("rights_counts", {"series": "afjc_annual", "measure": "arrests",
                                                    "period_start": "2022-01-01"}, "value", 94,
                                  label="Arrests of journalists recorded by AFJC in 2022"),
@@ -1196,9 +1231,10 @@ def example_assessment() -> Assessment:
                     ModelEvidence("kabulcase.models.rights:chilling_scenario",
                                   {"would_take_part": 1000}, output="refrain_central", value=200,
                                   rel_tol=0.005,
-                                  label="Of every thousand people who would join a lawful "
-                                        "gathering, how many stay away at the central "
-                                        "chilling share (the book's scenario)"),
+                                  label="Model output, not a measurement: of every thousand "
+                                        "people who would join a lawful gathering, how many "
+                                        "the book's scenario has stay away at its central "
+                                        "chilling share"),
                 ]),
             Step(
                 name="safeguards",
@@ -1207,14 +1243,22 @@ def example_assessment() -> Assessment:
                     "is described in any source: no judge authorises searches, no independent "
                     "body oversees use or hears complaints, nothing is published about how the "
                     "system is used, and there is no body through which residents could approve "
-                    "or refuse it. Under the book's risk scheme, with the levers set as "
-                    "reported, every one of the six risk factors is at the highest level."),
+                    "or refuse it. The book's risk scheme, a model and not evidence of harm, "
+                    "orders what follows: with the levers set as the record shows them, half of "
+                    "its six risk factors are at the highest level, and all six if face "
+                    "recognition is in use, which is the book's inference, not a report."),
                 judgement="not met",
                 evidence=[
                     ModelEvidence("kabulcase.models.rights:risk_profile", {}, output="very_high",
+                                  value=3, rel_tol=0,
+                                  label="Model output: risk factors at 'very high' with the "
+                                        "levers as the record shows them (the book's risk "
+                                        "scheme)"),
+                    ModelEvidence("kabulcase.models.rights:risk_profile",
+                                  {"face_recognition": True}, output="very_high",
                                   value=6, rel_tol=0,
-                                  label="Risk factors at 'very high' with the safeguards as "
-                                        "reported (the book's risk scheme)"),
+                                  label="Model output: the same with face recognition switched "
+                                        "on (the book's inference, not a report)"),
                     DataEvidence("claims", {"claim_id": "c07"}, "status", "unverified_claim",
                                  label="Even the size of the network is an unverified claim: "
                                        "nothing about it has been independently audited"),

@@ -32,7 +32,8 @@ class DetectionDashboard(AssumptionDashboard):
 
     parameters = model.PARAMETERS
     title = ("The book's face-recognition model: how many alerts a day, how many of them true, and "
-             "who bears the false ones. Model output, not data; an abstract, generic watchlist.")
+             "who bears the false ones, if face matching were used (no source reports it in Kabul: "
+             "the book's inference). Model output, not data; an abstract, generic watchlist.")
 
     def __init__(self):
         settings = model.multiplier_settings()

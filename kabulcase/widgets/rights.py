@@ -72,13 +72,13 @@ class SafeguardsDashboard(widgets.VBox):
                     layout=widgets.Layout(width="32em"))
             control.observe(self._redraw, names="value")
             self.controls[lever] = control
-            note = widgets.HTML(f"<small>{html.escape(meaning)} <em>As reported:</em> "
+            note = widgets.HTML(f"<small>{html.escape(meaning)} <em>As the record shows:</em> "
                                 f"{html.escape(reported)}</small>",
                                 layout=widgets.Layout(margin="0 0 0.6em 0"))
             rows.append(widgets.VBox([control, note]))
         self.reset_button = widgets.Button(
             description="Reset", icon="undo",
-            tooltip="Put every lever back to the plan as reported")
+            tooltip="Put every lever back as the record shows it (face recognition off)")
         self.reset_button.on_click(lambda _button: self.reset())
         self.summary = widgets.HTML()
         self.factor_list = widgets.HTML()
