@@ -78,18 +78,3 @@ def in_words(x: float, digits: int = 2) -> str:
         return f"{sign}{x:,.0f}"
     return f"{sign}{x:.{digits}g}"
 
-
-def one_in(p: float) -> str:
-    """A small probability as "1 in N": 1e-6 -> "1 in a million", 0.002 -> "1 in 500"."""
-    p = float(p)
-    if not 0 < p <= 1:
-        raise ValueError(f"one_in() needs a probability above 0 and at most 1, got {p!r}.")
-    n = 1 / p
-    if n < 1.05:
-        return "certain (1 in 1)"
-    for scale, word in ((1e9, "a billion"), (1e6, "a million"), (1e3, "a thousand")):
-        if abs(n - scale) / scale < 0.005:
-            return f"1 in {word}"
-    if n >= 1e6:
-        return f"1 in {in_words(n)}"
-    return f"1 in {n:,.0f}"

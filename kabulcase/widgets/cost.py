@@ -29,6 +29,7 @@ from ..figures import models as charts
 from ..figures.theme import usd
 from ..models import assumptions as reg
 from ..models import cost as model
+from ..text import in_words
 
 LOG_RANGE = 100.0
 """A control whose range spans this factor or more (with a low end above 0) moves on a log scale."""
@@ -60,8 +61,9 @@ def _readout_format(low: float, high: float, step: float) -> str:
 def control_for(keyword: str, a: reg.Assumption) -> widgets.Widget:
     """A slider limited to the assumption's registry range, starting at its default, with
     the assumption's description (range, basis, rationale, sources) as its tooltip."""
-    common = dict(description="", continuous_update=False, tooltip=a.describe(),
-                  layout=widgets.Layout(width="22em"))
+    # readout=False: the label made by with_words() shows the value in words instead.
+    common = dict(description="", continuous_update=False, tooltip=a.describe(), readout=False,
+                  layout=widgets.Layout(width="18em"))
     if keyword in WHOLE:
         return widgets.IntSlider(value=int(a.default), min=int(a.low), max=int(a.high), step=1, **common)
     if a.low > 0 and a.high / a.low >= LOG_RANGE:
@@ -71,6 +73,31 @@ def control_for(keyword: str, a: reg.Assumption) -> widgets.Widget:
     step = _nice_step(a.low, a.high)
     return widgets.FloatSlider(value=a.default, min=a.low, max=a.high, step=step,
                                readout_format=_readout_format(a.low, a.high, step), **common)
+
+
+def readout_words(value: float, a: reg.Assumption) -> str:
+    """A control's value as a reader says it ("1.2 million faces per day", "1 in 1,000,000"),
+    never in scientific notation: sliders show this instead of their own number."""
+    unit = a.unit
+    if unit.startswith("USD"):
+        return f"{usd(value)}{unit[3:]}"
+    if unit.startswith("share of comparisons"):
+        return f"{charts.one_in(value)} comparisons"
+    if unit.startswith("share"):
+        return f"{value:.0%}" if value >= 0.1 else f"{value:.1%}"
+    return f"{in_words(value)} {unit}"
+
+
+def with_words(control: widgets.Widget, a: reg.Assumption) -> widgets.Label:
+    """The label beside ``control`` that shows its value in words, kept up to date."""
+    words = widgets.Label(layout=widgets.Layout(width="16em"))
+
+    def show(_change=None) -> None:
+        words.value = readout_words(control.value, a)
+
+    control.observe(show, names="value")
+    show()
+    return words
 
 
 def note_for(a: reg.Assumption) -> str:
@@ -109,7 +136,7 @@ class AssumptionDashboard(widgets.VBox):
                                  layout=widgets.Layout(width=LABEL_WIDTH))
             note = widgets.HTML(note_for(a))
             self.notes[kw] = note
-            rows.append(widgets.VBox([widgets.HBox([label, control]), note]))
+            rows.append(widgets.VBox([widgets.HBox([label, control, with_words(control, a)]), note]))
         self.defaults = self.values()
         self.reset_button = widgets.Button(description="Reset", icon="undo",
                                            tooltip="Put every control back to its default")
