@@ -69,7 +69,7 @@ def prepare(workspace: str | Path = WORKSPACE, repo: Path = REPO) -> dict[str, l
             lambda t, c=chapter: shutil.copyfile(c, t))
     for source in sources_in([repo / "exercises"]):
         put(workspace / "exercises" / source.with_suffix(".ipynb").name,
-            lambda t, s=source: nbformat.write(student_notebook(s, plain_markdown=False), t))
+            lambda t, s=source: nbformat.write(student_notebook(s), t))
     return done
 
 

@@ -17,8 +17,11 @@ Usage::
 
 It reads the sources with jupytext and transforms them with nbformat and nbconvert
 preprocessors (no otter-grader or nbgrader; see :mod:`kabulcase.checks` for why). Both
-copies have their outputs cleared, and MyST directives and roles (which JupyterLab
-shows as raw text) become plain Markdown. The student copy is checked as it is made: a
+copies have their outputs cleared and keep their MyST, which jupyterlab-myst (in
+requirements.txt) renders in JupyterLab: exercise statements, notes, links and the numbers
+of ``{eval}`` roles. ``plain_markdown=True`` turns directives and roles into plain Markdown
+for a JupyterLab without jupyterlab-myst, at a cost: numbers shown with ``{eval}`` can then
+only appear as their expression. The student copy is checked as it is made: a
 ``{solution}`` directive outside a ``solution`` cell stops the release rather than
 leaking a model answer.
 """
@@ -235,14 +238,14 @@ def _transform(path: str | Path, kind: str, plain_markdown: bool) -> nbformat.No
     return nb
 
 
-def student_notebook(path: str | Path, *, plain_markdown: bool = True) -> nbformat.NotebookNode:
+def student_notebook(path: str | Path, *, plain_markdown: bool = False) -> nbformat.NotebookNode:
     """The student copy of one exercise source: no solutions, no hidden checks, no
     outputs; stubs where the exercise needs code. Used by the book for the download
     button of exercise pages."""
     return _transform(path, "student", plain_markdown)
 
 
-def instructor_notebook(path: str | Path, *, plain_markdown: bool = True) -> nbformat.NotebookNode:
+def instructor_notebook(path: str | Path, *, plain_markdown: bool = False) -> nbformat.NotebookNode:
     """The instructor copy: everything, outputs cleared."""
     return _transform(path, "instructor", plain_markdown)
 
