@@ -96,10 +96,11 @@ ALLOWED: dict[str, dict[str, str]] = {
     "02-power.md": {"4": "inputs of the worked example (4 hours of grid)",
                     "6": "inputs of the worked example (a battery for 6 more hours)"},
     "ex02-power.md": {"0": "the value a function must return (no battery)"},
-    "ex03-threat.md": {"1": "a rank (rank 1 is the deadliest)"},
+    "ex03-threat.md": {"1": "a rank (rank 1 is the deadliest)", "2": "a rank (the attack ranked 2)"},
     "ex04-rights.md": {"0": "the model's level index (0 for low)", "3": "the model's level index (3 for very high)"},
     "ex05-money.md": {"1401": "the name of a fiscal year in the Solar Hijri calendar"},
-    "ex06-weighing-it-up.md": {"24": "hours in a day", "0": "an argument value (no battery)"},
+    "ex06-weighing-it-up.md": {"24": "hours in a day", "0": "an argument value (no battery)",
+                               "1": "a worked example's argument (one watchlisted person a day)"},
     "ex07-governance.md": {"0": "the model's level index (0 for low)", "3": "the model's level index (3 for very high)"},
 }
 
