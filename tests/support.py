@@ -260,12 +260,12 @@ def numbers_typed_from_data(page: Path) -> list[tuple[str, str]]:
 
 def model_answers(exercise: Path) -> dict[str, str]:
     """The model answers quoted in the exercise's {solution} directives, by label, with each
-    glued number replaced by a sample number; a solution that quotes nothing (its answer is
+    number shown with {eval} replaced by a sample number; a solution that quotes nothing (its answer is
     code) is left out."""
     text = exercise.read_text(encoding="utf-8")
     found = {}
     for label, body in re.findall(rf"```\{{solution\}} ({exercise.name[:4]}-q\d)\n(.*?)\n```", text, re.S):
-        body = re.sub(r"\{glue:text\}`[^`]*`", "1,234", body)
+        body = re.sub(r"\{eval\}`[^`]*`", "1,234", body)
         quoted = "\n".join(line[2:] for line in body.splitlines() if line.startswith(">"))
         if quoted:
             found[label] = quoted
