@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_core.utils import run_sync
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -29,7 +30,7 @@ GRACE = 20  # seconds after the notebook's limit for the last export, before the
 STARTUP = 60  # seconds the kernel may take to start under load
 
 
-class SandboxedKernelManager(KernelManager):
+class SandboxedKernelManager(AsyncKernelManager):
     """A KernelManager whose kernel starts inside the sandbox, over ZMQ ipc sockets in a
     folder the sandbox shares (TCP would not cross into its empty network namespace)."""
 
@@ -121,7 +122,8 @@ def run(cells: list[str], names: list[str], calls: dict[str, str], timeout: floa
                                 connection_file=str(runtime / "kernel.json"),
                                 ip=str(runtime / "k"))
     km.slot, km.workfile, km.limits = slot, workfile, limits
-    client = LimitedClient(nb, km=km, allow_errors=True, interrupt_on_timeout=True,
+    client = LimitedClient(nb, km=km, allow_errors=True, interrupt_on_timeout=False,
+                           shutdown_kernel="immediate", iopub_timeout=2,
                            startup_timeout=STARTUP, record_timing=False,
                            error_on_timeout={"ename": "SubmissionTimeLimit",
                                              "evalue": "time limit reached", "traceback": []})
@@ -189,9 +191,11 @@ def run(cells: list[str], names: list[str], calls: dict[str, str], timeout: floa
                     problems.append(f"After {_cell_name(cell, index).lower()}, the answers could not "
                                     f"be read from the notebook (did it change print, json or "
                                     f"sys.stdout?); the last answers read before it are graded.")
+            # Every answer is exported: end the sandbox now rather than ask the kernel to
+            # shut down (a cell still looping past the limit would not listen).
             if not killed.is_set():
-                strays[0] = max(0, len(_descendants(pid)) - 3)
-            killed.set()
+                killed.set()
+                strays[0] = _kill_tree(pid)
     except DeadKernelError:
         if "timeout" not in status and time.monotonic() - start < timeout + GRACE - 1:
             status.append("crashed")
@@ -207,8 +211,8 @@ def run(cells: list[str], names: list[str], calls: dict[str, str], timeout: floa
     finally:
         killed.set()
         try:
-            km.cleanup_resources()
-        except Exception:
+            run_sync(km.cleanup_resources)()
+        except Exception:  # the sandbox is gone already; only its files are left to remove
             pass
         for p in runtime.glob("*"):
             p.unlink(missing_ok=True)
