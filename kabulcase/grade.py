@@ -304,6 +304,10 @@ def _finish(r: Result, run: dict | None, counts: dict) -> None:
             r.status.append("unreadable")
             problems.append("No answers could be read from the notebook; every question scores 0.")
         r.problems += problems
+        if any(p.startswith("An export of the answers was unreadable") for p in problems):
+            r.status.append("export-failed")
+        if any("is reported to the instructor" in p for p in problems):
+            r.status.append("tampered")
         if run is None:
             for row in rows:
                 row["message"] = f"{row['key']}: not graded — the notebook could not be run (see the problems above)."

@@ -48,6 +48,11 @@ def __kabulcase_export(marker, names, calls, max_items=20000):
             return {"t": kind, "v": [enc(v, depth + 1) for v in items]}
         if isinstance(x, dict):
             return {"t": "dict", "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in x.items()]}
+        import dataclasses
+        if dataclasses.is_dataclass(x) and not isinstance(x, type):
+            return {"t": "dataclass", "module": type(x).__module__, "name": type(x).__qualname__,
+                    "fields": [[f.name, enc(getattr(x, f.name, None), depth + 1)]
+                               for f in dataclasses.fields(x)]}
         if callable(x):
             return {"t": "function"}
         return {"t": "other", "type": type(x).__name__[:60], "repr": builtins.repr(x)[:200]}
@@ -97,5 +102,27 @@ def __kabulcase_export(marker, names, calls, max_items=20000):
                 budget[0] = max_items
             out["calls"][name] = results
             seen[name] = ident
+    out["tamper"] = __kabulcase_tamper(sys, builtins)
     sys.stdout.write(marker + json.dumps(out) + "\n")
     sys.stdout.flush()
+
+
+def __kabulcase_tamper(sys, builtins):
+    # Best effort, for the instructor's information only: the score never depends on it.
+    notes = []
+    for finder in sys.meta_path:
+        if type(finder).__module__ == "__main__" or getattr(finder, "__module__", "") == "__main__":
+            notes.append("added an import hook (sys.meta_path)")
+            break
+    for name in ("print", "dict", "list", "isinstance", "getattr", "open", "repr", "len", "sorted",
+                 "__import__", "exec", "compile"):
+        if type(getattr(builtins, name, None)).__name__ not in ("builtin_function_or_method", "type"):
+            notes.append(f"replaced the built-in {name}")
+    import json
+    if getattr(json.dumps, "__module__", "") != "json":
+        notes.append("replaced json.dumps")
+    checks = sys.modules.get("kabulcase.checks")
+    for name in ("check", "self_check_text", "assert_hidden"):
+        if checks is not None and getattr(getattr(checks, name, None), "__module__", "") != "kabulcase.checks":
+            notes.append(f"replaced kabulcase.checks.{name}")
+    return notes

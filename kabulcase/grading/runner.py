@@ -149,6 +149,7 @@ def run(cells: list[str], names: list[str], calls: dict[str, str], timeout: floa
         return False
 
     start = time.monotonic()
+    pid = None
     try:
         with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):  # the kernel's own log lines
             pid = km.provisioner.process.pid
@@ -208,8 +209,18 @@ def run(cells: list[str], names: list[str], calls: dict[str, str], timeout: floa
     except RuntimeError as exc:  # the kernel never started
         status.append("crashed")
         problems.append(f"The notebook's kernel could not start ({str(exc)[:120]}).")
+    except Exception as exc:  # e.g. a cell that broke the kernel's own messages (json.dumps)
+        status.append("export-failed")
+        problems.append(f"After a cell, the kernel stopped answering in the Jupyter protocol "
+                        f"({type(exc).__name__}); did the notebook change json, print or "
+                        f"sys.stdout? The answers read before it are graded.")
     finally:
         killed.set()
+        if pid is not None:  # whatever happened above, nothing of the sandbox outlives it
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
             run_sync(km.cleanup_resources)()
         except Exception:  # the sandbox is gone already; only its files are left to remove

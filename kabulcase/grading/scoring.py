@@ -37,6 +37,9 @@ def answers(exports: list[str]) -> tuple[dict, dict[str, list], list[str]]:
         for name, res in data.get("calls", {}).items():
             if isinstance(res, list):
                 calls[name] = res
+        for note in data.get("tamper", [])[:10] if isinstance(data.get("tamper"), list) else []:
+            problems.append(f"The notebook {str(note)[:80]}. That does not change its score, which is "
+                            f"worked out outside the notebook, but it is reported to the instructor.")
         for err in data.get("errors", [])[:5]:
             problems.append(f"An answer could not be exported: {str(err)[:160]}")
     namespace = {}

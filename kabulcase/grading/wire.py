@@ -100,6 +100,8 @@ def decode(x, depth: int = 0):
         for i, dt in enumerate(_list(x.get("dtypes"))[:len(cols)]):
             df.isetitem(i, _astype(df.iloc[:, i], dt))
         return df
+    if t == "dataclass":
+        return _dataclass(x, depth)
     if t == "other":
         return Opaque(str(x.get("type", "object"))[:60], str(x.get("repr", ""))[:200])
     raise WireError(f"unknown tag {str(t)[:20]!r} in export")
@@ -169,4 +171,29 @@ def _astype(obj, dtype):
     try:
         return obj.astype(dtype)
     except (ValueError, TypeError):
+        return obj
+
+
+def _dataclass(x: dict, depth: int):
+    """A dataclass of the kabulcase package (e.g. models.rights.Assessment), rebuilt from its
+    fields; any other class (one the notebook defined) stays Opaque."""
+    import dataclasses
+    import importlib
+    module, name = str(x.get("module", "")), str(x.get("name", ""))
+    fields = {str(k): v for k, v in (_pair(p, depth) for p in _list(x.get("fields")))}
+    allowed = module.startswith("kabulcase.") and not module.startswith(("kabulcase.checks", "kabulcase.grading"))
+    cls = None
+    if allowed and name.isidentifier():
+        try:
+            cls = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            cls = None
+    if cls is None or not dataclasses.is_dataclass(cls):
+        return Opaque(name[:60] or "object")
+    try:
+        return cls(**fields)
+    except Exception:  # a field the class's own checks refuse: keep what was sent
+        obj = object.__new__(cls)
+        for k, v in fields.items():
+            object.__setattr__(obj, k, v)
         return obj
