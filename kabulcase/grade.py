@@ -445,7 +445,7 @@ def grade_folder(folder: str | Path, out: str | Path | None = None,
 def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, echo, progress, partial):
     plans = _Plans()
     version = hidden.version(hidden_dirs) + _runtime_version()
-    jsonl = open(out / "results.jsonl", "a" if partial else "w", encoding="utf-8")
+    jsonl = open(out / "results.jsonl", "w", encoding="utf-8")  # one line per submission, each as it finishes
     results: list[Result] = []
     pending: list[tuple[Result, dict, Path]] = []
     sets = {}
