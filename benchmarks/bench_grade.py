@@ -11,6 +11,7 @@ Run: ``.venv/bin/python benchmarks/bench_grade.py [--size 60] [--jobs 1,2,N]``.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 import tempfile
@@ -35,7 +36,7 @@ def make_class(folder: Path, size: int) -> None:
         kind = ("right", "blank", "half")[i // len(sources) % 3]
         nb = full[src] if kind == "right" else blank[src]
         if kind == "half":  # the first half of the solved notebook, the rest left as handed out
-            nb = nbformat.from_dict(nbformat.to_dict(full[src]))
+            nb = copy.deepcopy(full[src])
             nb.cells = nb.cells[: len(nb.cells) // 2]
         nbformat.write(nb, folder / f"s{i:03d}-{kind}.ipynb")
 
