@@ -34,7 +34,7 @@ class SandboxUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Limits:
     memory_mb: int = 2048       # address space: pandas and numpy need about 1 GB mapped
-    processes: int = 64         # threads count too (numpy's BLAS, ZMQ, the kernel's own)
+    processes: int = 128        # threads count too (BLAS, ZMQ, the kernel's own), per slot uid
     file_mb: int = 64           # largest file the submission may write
     tmpfs_mb: int = 128         # all it may write in total
     output_kb: int = 2048       # text a notebook may print (enforced by the runner)
