@@ -63,7 +63,8 @@ def main() -> int:
             bad = sum(1 for r in results if r.status_text not in ("ok", "error"))
             print(f"  {jobs} job(s): {len(results)} in {seconds:.0f} s = "
                   f"{len(results) / seconds * 60:.1f} submissions per minute"
-                  + (f" ({bad} with a status other than ok/error)" if bad else ""))
+                  + f" (load average now {os.getloadavg()[0]:.1f})"
+                  + (f"; {bad} with a status other than ok/error" if bad else ""))
     return 0
 
 

@@ -88,6 +88,7 @@ c.check = lambda *a, **k: None
         "sigint": _plus(_full("ex02"), "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
                                        "while True:\n    time.sleep(0.05)"),
         FORMULA: _blank(),
+        "anonymous": nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]),
         "zblank": _blank(),  # graded after the vandal (sorted): must still score 0
     }
     for name, nb in notebooks.items():
@@ -119,8 +120,14 @@ def test_a_mixed_folder_grades_every_set_as_itself(hostile):
         assert rec["total"] == rec["max_total"] == _max(ex), rec
     with open(hostile["out"] / "grades.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert {r["set"] for r in rows} == set(SOURCES)
+    assert {r["set"] for r in rows} == set(SOURCES) | {""}  # "" for the unidentified notebook
     assert (hostile["out"] / "grades-ex05.csv").exists()
+
+
+def test_a_notebook_that_names_no_set_is_refused_clearly(hostile):
+    rec = hostile["by"]["anonymous.ipynb"]
+    assert rec["status"] == "unidentified" and rec["set"] == "" and rec["questions"] == []
+    assert any("--exercise exNN" in p for p in rec["problems"])
 
 
 def test_no_submission_can_touch_a_classmate_the_package_or_the_key(hostile):
