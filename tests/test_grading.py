@@ -231,3 +231,68 @@ def test_hidden_checks_are_outside_the_package_and_an_instructor_can_add_more(tm
                                                    if f != "hidden"], hidden=q.hidden[:before])
     with pytest.raises(FileNotFoundError, match="KABULCASE_HIDDEN"):
         hidden.folders([tmp_path / "missing"])
+
+
+def _export_here(**values) -> str:
+    """The kernel's exporter run in this process on ``values`` (it is plain code, with no
+    student code involved), returning the JSON it would print."""
+    import io
+    import sys as _sys
+    from kabulcase.grading import runner
+    ns: dict = {}
+    exec(compile(runner.EXPORT_SOURCE, "kernel_export", "exec"), ns)
+    main = _sys.modules["__main__"].__dict__
+    saved = {k: main.get(k) for k in values}
+    main.update(values)
+    out, old = io.StringIO(), _sys.stdout
+    _sys.stdout = out
+    try:
+        ns["__kabulcase_export"]("M:", list(values), {})
+    finally:
+        _sys.stdout = old
+        for k, v in saved.items():
+            main.pop(k) if v is None else main.__setitem__(k, v)
+    return out.getvalue().strip()[2:]
+
+
+def test_exported_answers_cross_as_the_same_values():
+    import math
+
+    import numpy as np
+    import pandas as pd
+    from kabulcase.grading import scoring
+    from kabulcase.models.rights import Assessment
+    df = pd.DataFrame({"city": ["Kabul", "Herat"], "n": [850, 62000], "share": [0.5, math.nan]})
+    values = {"a": 3, "b": float("nan"), "c": (1, "x"), "d": {"k": [1, 2]}, "e": {3, 4},
+              "f": pd.Series([1.5, 2.5], index=["x", "y"], name="s"), "g": df,
+              "h": df.set_index("city")["n"], "i": np.int64(7), "j": ..., "k": None,
+              "m": Assessment("t", "me", "cams", [])}
+    ns, _, problems = scoring.answers([_export_here(**values)])
+    assert not problems
+    assert ns["a"] == 3 and math.isnan(ns["b"]) and ns["c"] == (1, "x") and ns["d"] == {"k": [1, 2]}
+    assert ns["e"] == {3, 4} and ns["i"] == 7 and ns["j"] is Ellipsis and ns["k"] is None
+    pd.testing.assert_series_equal(ns["f"], values["f"])
+    pd.testing.assert_frame_equal(ns["g"], df, check_dtype=False)
+    assert isinstance(ns["g"].index, pd.RangeIndex) and pd.api.types.is_numeric_dtype(ns["g"]["n"])
+    assert ns["h"].to_dict() == {"Kabul": 850, "Herat": 62000} and ns["h"].index.name == "city"
+    assert isinstance(ns["m"], Assessment) and ns["m"].subject == "cams"
+
+
+def test_exported_data_is_parsed_defensively():
+    from kabulcase.grading import wire
+    with pytest.raises(wire.WireError, match="limit"):
+        wire.parse_line("x" * (wire.MAX_LINE + 1))
+    with pytest.raises(wire.WireError, match="shape"):
+        wire.parse_line("[1, 2]")
+    with pytest.raises(wire.WireError, match="unknown tag"):
+        wire.decode({"t": "pickle", "v": "gASVAAAAAAAAAAA="})
+    deep = {"t": "list", "v": []}
+    for _ in range(40):
+        deep = {"t": "list", "v": [deep]}
+    with pytest.raises(wire.WireError, match="deeply"):
+        wire.decode(deep)
+    # a class the notebook defined is never rebuilt, only named
+    got = wire.decode({"t": "dataclass", "module": "__main__", "name": "Evil", "fields": []})
+    assert isinstance(got, wire.Opaque) and got.type_name == "Evil"
+    got = wire.decode({"t": "dataclass", "module": "os", "name": "system", "fields": []})
+    assert isinstance(got, wire.Opaque)

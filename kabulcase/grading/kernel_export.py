@@ -123,6 +123,7 @@ def __kabulcase_tamper(sys, builtins):
         notes.append("replaced json.dumps")
     checks = sys.modules.get("kabulcase.checks")
     for name in ("check", "self_check_text", "assert_hidden"):
-        if checks is not None and getattr(getattr(checks, name, None), "__module__", "") != "kabulcase.checks":
+        where = str(getattr(getattr(checks, name, None), "__module__", "")) if checks else "kabulcase.checks"
+        if not where.startswith("kabulcase.checks"):
             notes.append(f"replaced kabulcase.checks.{name}")
     return notes
