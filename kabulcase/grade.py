@@ -436,13 +436,13 @@ def grade_folder(folder: str | Path, out: str | Path | None = None,
         echo(f"Grading {len(snaps)} notebook(s) in {folder} with {jobs} job(s) "
              f"(time limit {timeout:g} s each)")
         results = _grade_all(snaps, folder, out, timeout, exercise, jobs, hidden_dirs, set(rerun or ()),
-                             echo, progress, partial=bool(rerun))
+                             echo, progress)
     _write_tables(results, out)
     _summary(results, out, echo)
     return results, out
 
 
-def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, echo, progress, partial):
+def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, echo, progress):
     plans = _Plans()
     version = hidden.version(hidden_dirs) + _runtime_version()
     jsonl = open(out / "results.jsonl", "w", encoding="utf-8")  # one line per submission, each as it finishes
@@ -458,16 +458,14 @@ def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, 
             r.problems = [p for p in r.problems if not p.startswith("Could not tell")] + [
                 f"The notebook does not say which set it answers; it was graded as {r.exercise}, "
                 f"the set of every other notebook in this folder."]
-        snap = None
-        digest = r.sha256
         if cells is None or not r.exercise:
             _finish(r, None, {})
             results.append(r)
             continue
         names, blobs, counts = plans.get(r.exercise)
         workfile = [t for rel, t, *_x in snaps if rel == r.path][0]
-        key = hashlib.sha256(json.dumps([digest, r.exercise, version, timeout, names, blobs]).encode())
-        cache = out / ".cache" / f"{digest[:16]}-{key.hexdigest()[:16]}.json"
+        key = hashlib.sha256(json.dumps([r.sha256, r.exercise, version, timeout, names, blobs]).encode())
+        cache = out / ".cache" / f"{r.sha256[:16]}-{key.hexdigest()[:16]}.json"
         sets[id(r)] = counts
         if cache.exists() and r.student not in rerun:
             r.cached = True
@@ -478,7 +476,8 @@ def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, 
                             "workfile": str(workfile)}, cache))
 
     def done(r: Result, run: dict, cache: Path):
-        cache.write_text(json.dumps(run), encoding="utf-8")
+        if not run.pop("worker_failed", False):  # a grader fault is not the notebook's result
+            cache.write_text(json.dumps(run), encoding="utf-8")
         _finish(r, run, sets[id(r)])
         results.append(r)
         _emit(r, out, jsonl, echo)
@@ -489,7 +488,11 @@ def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, 
     try:
         if jobs == 1 or len(pending) <= 1:
             for r, job, cache in pending:
-                done(r, _job(job), cache)
+                try:
+                    run = _job(job)
+                except Exception as exc:  # a grader fault loses one submission, never the class
+                    run = _worker_failed(exc)
+                done(r, run, cache)
                 bar and bar.advance()
         else:
             ctx = multiprocessing.get_context("spawn")
@@ -504,9 +507,7 @@ def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, 
                     try:
                         run = fut.result()
                     except Exception as exc:  # a broken worker loses one submission, never the class
-                        run = {"exports": [], "status": ["crashed"], "seconds": 0.0,
-                               "problems": [f"The grader's worker failed on this notebook "
-                                            f"({type(exc).__name__}); grade it again with --rerun."]}
+                        run = _worker_failed(exc)
                     done(r, run, cache)
                     bar and bar.advance()
     finally:
@@ -514,6 +515,12 @@ def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, 
         bar and bar.stop()
     order = {str(rel): i for i, (rel, *_rest) in enumerate(snaps)}
     return sorted(results, key=lambda r: order[str(r.path)])
+
+
+def _worker_failed(exc: Exception) -> dict:
+    return {"exports": [], "status": ["crashed"], "seconds": 0.0, "worker_failed": True,
+            "problems": [f"The grader failed on this notebook ({type(exc).__name__}: "
+                         f"{str(exc)[:120]}); grade it again with --rerun."]}
 
 
 def _emit(r: Result, out: Path, jsonl, echo) -> None:
