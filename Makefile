@@ -18,7 +18,7 @@ PDF := _build/cameras-over-kabul.pdf
 # The smallest Debian TeX set that builds the PDF with pdflatex (about 350 MB).
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre
 
-.PHONY: help book test pdf bench serve lab clean chromium tex notebooks
+.PHONY: help book test pdf bench serve lab clean chromium tex notebooks sandbox
 
 help:
 	@echo "make book    build the HTML book into $(HTML) (creates $(VENV) first)"
@@ -29,7 +29,8 @@ help:
 	@echo "make lab     JupyterLab for learners: chapters and student copies of the exercises in lab/"
 	@echo "make clean   remove the build, the execution cache and generated files"
 	@echo "make release student and instructor notebooks of the exercises in release/ (FORCE=1 replaces one)"
-	@echo "make grade   run and score submitted notebooks: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"
+	@echo "make grade   run and score submitted notebooks, each in a sandbox: make grade SUBMISSIONS=folder"
+	@echo "             [JOBS=N (default every core)] [TIMEOUT=120] [OUT=folder] [HIDDEN=dir] [RERUN=student]"
 	@echo "make lms     Canvas, Moodle and Gradescope grade files: make lms RESULTS=... ROSTER=... [MARKS=...]"
 	@echo "make marking written answers for marking by hand (make marks MARKS=... reads them back)"
 	@echo "make otter-export  each exercise set in otter-grader's format, with otter assign run on it"
@@ -58,6 +59,10 @@ node_modules/.dev-installed: package.json package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The grader isolates each submission with Debian's bubblewrap (and prlimit/setpriv from util-linux).
+sandbox:
+	@command -v bwrap >/dev/null && command -v prlimit >/dev/null && command -v setpriv >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap util-linux >/dev/null; }
+
 tex:
 	@command -v latexmk >/dev/null && kpsewhich tgtermes.sty >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; }
 
@@ -83,14 +88,15 @@ notebooks: $(BIN)/.book-installed
 	  $(BIN)/jupytext --quiet --to ipynb --output "$(BUILD_DIR)/nbval/$${f%.md}.ipynb" "$$f" || exit 1; \
 	done
 
-test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex notebooks $(BUILD_DIR)/otter-venv/.installed
+test: $(BIN)/.dev-installed node_modules/.dev-installed chromium tex sandbox notebooks $(BUILD_DIR)/otter-venv/.installed
 	$(BOOK_ENV) $(BIN)/python -m pytest -p no:cacheprovider --durations=15 -n auto --maxprocesses 4 --dist loadgroup --nbval-lax tests $(BUILD_DIR)/nbval
 
 # Figures, not pass/fail: timings and sizes vary with the machine.
-bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium
+bench: $(BIN)/.dev-installed node_modules/.dev-installed chromium sandbox
 	$(BOOK_ENV) $(BIN)/python benchmarks/bench_models.py
 	$(BOOK_ENV) $(BIN)/python benchmarks/bench_book.py
 	$(BIN)/python benchmarks/bench_lab.py
+	$(BIN)/python benchmarks/bench_grade.py
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book in $(HTML): run 'make book' first."; exit 1; }
@@ -112,11 +118,12 @@ clean:
 release: $(BIN)/.book-installed
 	$(BIN)/python -m kabulcase.release --out release $(if $(FORCE),--force)
 
-# Runs each submitted notebook in a fresh kernel (on a copy) and writes grades.csv and one
-# feedback file per student, by default into SUBMISSIONS-graded next to the folder.
-grade: $(BIN)/.book-installed
-	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [TIMEOUT=120] [OUT=folder]"; exit 2; }
-	$(BIN)/python -m kabulcase.grade "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(OUT),--out "$(OUT)")
+# Runs each submitted notebook in its own sandboxed kernel (JOBS at once, default every core),
+# scores the exported answers outside it, and writes results.jsonl, grades.csv and one
+# feedback file per submission, by default into SUBMISSIONS-graded next to the folder.
+grade: $(BIN)/.book-installed sandbox
+	@test -n "$(SUBMISSIONS)" || { echo "Usage: make grade SUBMISSIONS=folder [JOBS=N] [TIMEOUT=120] [OUT=folder] [HIDDEN=dir] [RERUN=student]"; exit 2; }
+	$(BIN)/python -m kabulcase.grade "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs $(JOBS)) $(if $(HIDDEN),--hidden "$(HIDDEN)") $(if $(RERUN),--rerun "$(RERUN)")
 
 # The instructor's side (kabulcase.instructor; see the instructor guide). RESULTS is the
 # results.jsonl the grader writes; ROSTER the instructor's student-id map.

@@ -1,72 +1,81 @@
-"""Grade a folder of submitted exercise notebooks, offline and without Docker.
+"""Grade a folder of submitted exercise notebooks, each in its own sandbox, in parallel.
 
 Usage::
 
-    python -m kabulcase.grade SUBMISSIONS [--out DIR] [--timeout S] [--exercise ex01]
-    make grade SUBMISSIONS=folder
+    python -m kabulcase.grade SUBMISSIONS [--out DIR] [--timeout S] [--jobs N]
+                              [--hidden DIR] [--rerun STUDENT] [--exercise exNN]
+    make grade SUBMISSIONS=folder [JOBS=N] [TIMEOUT=S]
 
-For each ``*.ipynb`` in SUBMISSIONS (the student id is the file name without
-``.ipynb``; for files in sub-folders, the sub-folder's name):
+How a verdict is reached, and why no submission can change it:
 
-1. The notebook is read from a COPY in a temporary folder; the submission itself is never
-   modified. A file that is cut off (invalid JSON) keeps the cells before the cut; a file
-   that is not a notebook at all is reported as such.
-2. Its code cells run in a fresh Python kernel (nbclient) with errors allowed, so a cell
-   that raises does not stop later answers from being scored. The whole notebook has a
-   time limit (``--timeout``, seconds): when it runs out, the kernel is interrupted and
-   the remaining cells are skipped.
-3. A grading cell then runs in the same kernel: it re-imports :mod:`kabulcase.checks` and
-   scores every question of the exercise from the kernel's variables with the same checks
-   the learner saw, plus the hidden ones (:func:`kabulcase.checks.grade_namespace`).
-   Written answers are not scored; their text and objective self-checks go into the
-   feedback for the instructor to mark with the rubric.
+1. Every ``*.ipynb`` in SUBMISSIONS (student id: the file name, or its sub-folder's name)
+   is first copied into a read-only snapshot; nothing runs before the snapshot is whole,
+   and the originals are never opened for writing. nbformat 3 notebooks are converted
+   to version 4; a cut-off file keeps its complete cells.
+2. Each notebook says which exercise set it answers (``metadata.kabulcase.exercise``,
+   written by ``make release``; failing that, the ``check("exNN...`` calls in it); one
+   that says nothing is reported as ``unidentified``, not graded as something else.
+3. Its code cells run in a Jupyter kernel inside a bubblewrap sandbox
+   (:mod:`kabulcase.grading.sandbox`): no network, only its own snapshot, read-only
+   system and venv, hard limits on memory, processes and file size, and a wall clock
+   enforced from outside. After every cell the kernel exports the answer variables as
+   plain data, and calls learners' functions on inputs the grader chooses then
+   (:mod:`kabulcase.grading.runner`). The kernel is then killed.
+4. This process, which never ran student code, rebuilds the exported data defensively
+   and scores it with its own import of :mod:`kabulcase.checks` and the hidden checks
+   (``grading/hidden/`` and ``--hidden`` folders, loaded by path).
 
-It writes ``grades.csv`` (one row per student: status, one column per question, total,
-maximum, seconds, notes) and ``feedback/<student>.md`` (per question the check message;
-problems with the run reported plainly), and prints the time per submission.
-
-Submissions are student code: they run with your user's permissions. Grade on a machine
-or account you are happy to lend them, ideally with no network (``unshare -n``).
+It writes, into OUT, as each submission finishes: ``results.jsonl`` (one JSON record per
+submission; the format is documented in the instructor guide), ``feedback/<student>.md``;
+and at the end ``grades.csv`` (text escaped against spreadsheet formulas). A cache in
+``OUT/.cache`` keyed on each notebook's SHA-256 and on what the grader reads from it
+means a second run (after a check is fixed, or for one late submission) reruns only the
+notebooks that changed, or those named with ``--rerun``.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
+import hashlib
 import json
-import math
+import multiprocessing
+import os
 import re
-import secrets
 import shutil
-import subprocess
+import stat
 import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from . import checks
+from .grading import hidden, sandbox, scoring
 
 DEFAULT_TIMEOUT = 120
-GRADING_TIMEOUT = 60
-TIMEOUT_ENAME = "SubmissionTimeLimit"
+MAX_NOTEBOOK = 20 * 1024 * 1024  # bytes; a larger upload is not a plausible exercise notebook
+RUNTIME_FILES = ("runner.py", "kernel_export.py", "sandbox.py", "wire.py")
 
 
 @dataclass
 class Result:
     student: str
-    path: Path
+    path: Path                      # relative to the submissions folder
+    exercise: str = ""
     status: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     seconds: float = 0.0
-    exercise: str = ""
+    sha256: str = ""
+    submitted_at: str | None = None
+    graded_at: str = ""
+    cached: bool = False
 
     @property
     def status_text(self) -> str:
@@ -75,7 +84,6 @@ class Result:
     def score(self) -> tuple[float, float]:
         auto = [r for r in self.rows if r["kind"] == "code"]
         return sum(r["score"] for r in auto), sum(r["max_score"] for r in auto)
-
 
 # --------------------------------------------------------------------------- reading
 
@@ -116,6 +124,12 @@ def _cell_from_dict(d: dict) -> nbformat.NotebookNode:
 
 def read_submission(path: Path, result: Result) -> nbformat.NotebookNode | None:
     """The notebook in ``path``, or what can be recovered of it; None if nothing can."""
+    if path.stat().st_size > MAX_NOTEBOOK:
+        result.status.append("unreadable")
+        result.problems.append(f"The file is {path.stat().st_size / 2**20:,.0f} MB, over the "
+                               f"{MAX_NOTEBOOK // 2**20} MB a notebook may be; clear its outputs "
+                               f"(Kernel > Restart and Clear Outputs) and submit it again.")
+        return None
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -142,14 +156,16 @@ def read_submission(path: Path, result: Result) -> nbformat.NotebookNode | None:
             + (f"; it starts with {text.strip()[:40]!r}" if text.strip() else "; it is empty")
             + "). Submit the .ipynb file saved from Jupyter.")
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+    v3 = isinstance(data, dict) and data.get("nbformat") == 3 and isinstance(data.get("worksheets"), list)
+    if not isinstance(data, dict) or not (isinstance(data.get("cells"), list) or v3):
         result.status.append("not-a-notebook")
         result.problems.append("The file is JSON but not a Jupyter notebook (it has no cells).")
         return None
     try:
-        return nbformat.reads(text, as_version=4)
+        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+        return nbformat.convert(nb, 4) if nb.nbformat != 4 else nb
     except Exception:  # an odd but readable notebook: keep its cells
-        return nbformat.v4.new_notebook(cells=[_cell_from_dict(c) for c in data["cells"]
+        return nbformat.v4.new_notebook(cells=[_cell_from_dict(c) for c in data.get("cells", [])
                                                if isinstance(c, dict)])
 
 
@@ -162,173 +178,202 @@ def exercise_of(nb: nbformat.NotebookNode) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
+
+
+def formula_safe(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula (OWASP: a leading
+    =, +, -, @, tab or carriage return gets a quote)."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --------------------------------------------------------------------------- snapshot
+
+def snapshot(folder: Path, into: Path) -> list[tuple[Path, Path, str, str | None]]:
+    """Copy every submission into ``into`` (read-only) before anything runs: (relative
+    path, snapshot path, sha256, submitted_at)."""
+    times = _manifest(folder)
+    found = []
+    for p in sorted(folder.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in p.parts or not p.is_file():
+            continue
+        rel = p.relative_to(folder)
+        target = into / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(p, target)
+            mtime = p.stat().st_mtime
+        except OSError:  # vanished or unreadable while we looked: report it, grade the rest
+            target.write_bytes(b"")
+            mtime = None
+        os.chmod(target, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        when = times.get(str(rel)) or (datetime.fromtimestamp(mtime, timezone.utc).isoformat(timespec="seconds")
+                                       if mtime is not None else None)
+        found.append((rel, target, digest, when))
+    for d in sorted({t.parent for _, t, _, _ in found}, reverse=True):
+        os.chmod(d, 0o555)
+    return found
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    """``manifest.csv`` (columns file, submitted_at) when the platform gives submission times."""
+    path = folder / "manifest.csv"
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    out = {}
+    for i, row in enumerate(rows, 2):
+        if "file" not in row or "submitted_at" not in row:
+            raise SystemExit(f"grade: {path} needs the columns file and submitted_at "
+                             f"(an ISO 8601 time such as 2026-10-01T17:00:00+00:00).")
+        try:
+            datetime.fromisoformat(row["submitted_at"])
+        except ValueError:
+            raise SystemExit(f"grade: {path} line {i}: submitted_at {row['submitted_at']!r} is not "
+                             f"an ISO 8601 time (for example 2026-10-01T17:00:00+00:00).") from None
+        out[row["file"]] = row["submitted_at"]
+    return out
+
+
 # --------------------------------------------------------------------------- running
 
-def _grading_source(exercise: str, marker: str) -> str:
-    # Re-import the checks from disk so that nothing a submission did to the modules
-    # in its kernel can change how it is graded.
-    return f"""
-def _kabulcase_grade():
-    import builtins, importlib, json, sys
-    for name in [m for m in list(sys.modules) if m == "kabulcase" or m.startswith("kabulcase.")]:
-        del sys.modules[name]
-    checks = importlib.import_module("kabulcase.checks")
-    rows = checks.grade_namespace({exercise!r}, builtins.dict(builtins.globals()))
-    sys.stdout.write({marker!r} + json.dumps(rows, default=str) + "\\n")
-_kabulcase_grade()
-"""
+_SLOT = 0
 
 
-def _cell_name(cell, index: int) -> str:
-    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
-    first = first if len(first) <= 60 else first[:57] + "..."
-    return f"Code cell {index + 1} (starting `{first}`)"
+def _init_worker(slots) -> None:
+    global _SLOT
+    _SLOT = slots.get()
 
 
-def _first_error(cell) -> dict | None:
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            return out
-    return None
+def _job(job: dict) -> dict:
+    from .grading import runner
+    return runner.run(job["cells"], job["names"], job["calls"], job["timeout"],
+                      Path(job["workfile"]), slot=_SLOT)
 
 
-def run_and_score(nb: nbformat.NotebookNode, exercise: str, timeout: float, workdir: Path,
-                  result: Result) -> None:
-    nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if c.cell_type == "code"]
-    marker = f"KABULCASE-GRADE-{secrets.token_hex(8)}:"
-    grade_cell = nbformat.v4.new_code_cell(_grading_source(exercise, marker))
-    client = NotebookClient(
-        nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-        error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "time limit reached", "traceback": []},
-        record_timing=False, resources={"metadata": {"path": str(workdir)}})
-    with client.setup_kernel(stderr=subprocess.DEVNULL):  # the kernel's own log lines
-        deadline = time.monotonic() + timeout  # the limit counts the notebook, not kernel start-up
-        for index, cell in enumerate(nb.cells):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            client.timeout = max(1, math.ceil(remaining))
-            try:
-                client.execute_cell(cell, index)
-            except DeadKernelError:
-                result.status.append("kernel-died")
-                result.problems.append(f"{_cell_name(cell, index)} stopped Python itself (the "
-                                       f"kernel died), so nothing after it could run or be graded.")
-                return _score(result, exercise, None)
-            except CellTimeoutError:
-                break
-            err = _first_error(cell)
-            if time.monotonic() >= deadline:  # the cell used up the time and was interrupted
-                result.status.append("timeout")
-                result.problems.append(
-                    f"The notebook did not finish within the {timeout:g}-second limit: "
-                    f"{_cell_name(cell, index)} was still running and was stopped (an endless "
-                    f"loop?). Later cells did not run; answers defined before it were graded.")
-                break
-            if err:
-                if "error" not in result.status:
-                    result.status.append("error")
-                result.problems.append(f"{_cell_name(cell, index)} raised {err.get('ename')}: "
-                                       f"{str(err.get('evalue'))[:200]}")
-        if time.monotonic() >= deadline and "timeout" not in result.status:
-            result.status.append("timeout")
-            result.problems.append(f"The notebook did not finish within the {timeout:g}-second "
-                                   f"limit; the remaining cells did not run.")
-        nb.cells.append(grade_cell)
-        client.timeout = GRADING_TIMEOUT
-        try:
-            client.execute_cell(grade_cell, len(nb.cells) - 1)
-        except (DeadKernelError, CellTimeoutError) as exc:
-            result.status.append("grading-failed")
-            result.problems.append(f"The answers could not be read from the notebook "
-                                   f"({type(exc).__name__}).")
-            return _score(result, exercise, None)
-    rows = None
-    for out in grade_cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            for line in out.get("text", "").splitlines():
-                if line.startswith(marker):
-                    rows = json.loads(line[len(marker):])
-    if rows is None:
-        err = _first_error(grade_cell)
-        result.status.append("grading-failed")
-        result.problems.append("The answers could not be read from the notebook"
-                               + (f" ({err.get('ename')}: {err.get('evalue')})" if err else "") + ".")
-    _score(result, exercise, rows)
+def _runtime_version() -> str:
+    here = Path(__file__).resolve().parent / "grading"
+    h = hashlib.sha256()
+    for name in RUNTIME_FILES:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:12]
 
 
-def _score(result: Result, exercise: str, rows: list[dict] | None) -> None:
-    if rows is None:  # nothing could be read: every question scores zero
-        rows = []
-        for q in checks.questions(exercise):
-            written = isinstance(q, checks.Rubric)
-            mx = None if written else q.max_score + sum(h.max_score for h in q.hidden)
-            rows.append({"key": q.key, "variable": q.variable, "kind": q.kind,
-                         "objective": q.objective, "score": None if written else 0.0,
-                         "max_score": mx, "passed": False, "hidden": [], "text": "",
-                         "message": f"{q.key}: not graded — the notebook could not be run "
-                                    f"(see the problems above)."})
-    result.rows = rows
+class _Plans:
+    def __init__(self):
+        self.cache: dict[str, tuple] = {}
+
+    def get(self, exercise: str):
+        if exercise not in self.cache:
+            blobs, counts = hidden.plan(exercise)
+            self.cache[exercise] = (scoring.names(exercise), blobs, counts)
+        return self.cache[exercise]
 
 
-def grade_one(path: Path, root: Path, exercise: str | None, timeout: float) -> Result:
-    result = Result(student_id(path, root), path)
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kabulcase-grade-") as tmp:
-        work = Path(tmp)
-        copy_path = work / path.name
-        shutil.copyfile(path, copy_path)  # the submission itself is never opened for writing
-        nb = read_submission(copy_path, result)
-        found = exercise_of(nb) if nb is not None else None
-        ex = exercise or found
-        result.exercise = ex or ""
-        if ex is None:
-            result.status.append("unknown-exercise")
-            result.problems.append("Could not tell which exercise this notebook answers.")
-        elif found and exercise and found != exercise:
-            result.status.append("wrong-exercise")
-            result.problems.append(f"This notebook looks like {found}, not {exercise}; it was "
-                                   f"graded as {exercise}.")
-        if nb is None or ex is None:
-            _score(result, ex or "", None)
-        else:
-            run_and_score(nb, ex, timeout, work, result)
-    result.seconds = time.perf_counter() - start
-    return result
+def _prepare(rel, snap, digest, when, root: Path, fallback: str | None) -> tuple[Result, list[str] | None]:
+    r = Result(student_id(root / rel, root), rel, sha256=digest, submitted_at=when)
+    nb = read_submission(snap, r)
+    found = exercise_of(nb) if nb is not None else None
+    if found and found not in checks.exercises():
+        r.status.append("unidentified")
+        r.problems.append(f"The notebook says it answers {found!r}, which has no checks "
+                          f"(known: {', '.join(checks.exercises())}).")
+        found = None
+    r.exercise = found or fallback or ""
+    if nb is not None and not r.exercise:
+        r.status.append("unidentified")
+        r.problems.append("Could not tell which exercise set this notebook answers: it has no "
+                          "kabulcase metadata (written by make release) and no check(\"exNN...\") "
+                          "calls. Ask for the copy that was handed out, or grade it with "
+                          "--exercise exNN.")
+    if nb is None or not r.exercise:
+        return r, None
+    return r, [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def _finish(r: Result, run: dict | None, counts: dict) -> None:
+    if run is not None:
+        r.status += run["status"]
+        r.problems += run["problems"]
+        r.seconds = run["seconds"]
+    if r.exercise:
+        rows, problems = scoring.score(r.exercise, run["exports"] if run else [], counts)
+        if run is not None and not run["exports"]:
+            r.status.append("unreadable")
+            problems.append("No answers could be read from the notebook; every question scores 0.")
+        r.problems += problems
+        if any(p.startswith("An export of the answers was unreadable") for p in problems):
+            r.status.append("export-failed")
+        if any("is reported to the instructor" in p for p in problems):
+            r.status.append("tampered")
+        if run is None:
+            for row in rows:
+                row["message"] = f"{row['key']}: not graded — the notebook could not be run (see the problems above)."
+        r.rows = rows
+    r.graded_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def record(r: Result) -> dict:
+    """The results.jsonl record of one submission (the contract the LMS exports read)."""
+    total, mx = r.score()
+    questions = []
+    for row in r.rows:
+        written = row["kind"] == "written"
+        feedback = "\n".join([row["message"]] + [h["message"] for h in row.get("hidden", [])])
+        questions.append({"key": _column(row["key"]), "kind": row["kind"],
+                          "score": None if written else float(row["score"]),
+                          "max_score": float(row.get("max_marks", 0) if written else row["max_score"]),
+                          "feedback": feedback,
+                          "answer_text": (row.get("text") or "") if written else None})
+    return {"student": r.student, "set": r.exercise, "file": str(r.path), "sha256": r.sha256,
+            "submitted_at": r.submitted_at, "graded_at": r.graded_at, "status": r.status_text,
+            "problems": list(r.problems), "questions": questions, "total": float(total),
+            "max_total": float(mx or _max_total(r.exercise)), "seconds": round(r.seconds, 2)}
+
+
+def _max_total(exercise: str) -> float:
+    if not exercise:
+        return 0.0
+    return float(sum(q.max_score + sum(h.max_score for h in q.hidden)
+                     for q in checks.questions(exercise) if isinstance(q, checks.Question)))
 
 
 # --------------------------------------------------------------------------- writing
 
 def _column(key: str) -> str:
-    return key.split(".", 1)[1]
+    return key.split(".", 1)[1] if "." in key else key
 
 
-def write_csv(results: list[Result], exercise: str, path: Path) -> None:
-    qs = checks.questions(exercise)
-    header = (["student", "status"] + [_column(q.key) for q in qs]
-              + ["total", "max_total", "seconds", "notes"])
+def write_csv(results: list[Result], exercise: str | None, path: Path) -> None:
+    """One row per submission; per-question columns when every row is one set."""
+    qs = checks.questions(exercise) if exercise else []
+    header = (["student", "status"] + [_column(q.key) for q in qs] if exercise
+              else ["student", "set", "file", "status"])
+    header += ["total", "max_total", "seconds", "notes"]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(header)
         for r in results:
-            by_key = {row["key"]: row for row in r.rows}
-            cells = []
-            for q in qs:
-                row = by_key.get(q.key)
-                cells.append("" if row is None or row["score"] is None else f"{row['score']:g}")
-            total, mx = r.score()
-            if not mx:
-                mx = sum(q.max_score + sum(h.max_score for h in q.hidden)
-                         for q in qs if isinstance(q, checks.Question))
-            w.writerow([r.student, r.status_text] + cells
-                       + [f"{total:g}", f"{mx:g}", f"{r.seconds:.1f}", " | ".join(r.problems)])
+            rec = record(r)
+            if exercise:
+                by_key = {row["key"]: row for row in r.rows}
+                cells = [formula_safe(r.student), r.status_text]
+                for q in qs:
+                    row = by_key.get(q.key)
+                    cells.append("" if row is None or row["score"] is None else f"{row['score']:g}")
+            else:
+                cells = [formula_safe(r.student), r.exercise, formula_safe(str(r.path)), r.status_text]
+            w.writerow(cells + [f"{rec['total']:g}", f"{rec['max_total']:g}", f"{r.seconds:.1f}",
+                                formula_safe(" | ".join(r.problems))])
 
 
-def feedback_markdown(r: Result, exercise: str) -> str:
+def feedback_markdown(r: Result) -> str:
     total, mx = r.score()
+    mx = mx or _max_total(r.exercise)
     written = [row for row in r.rows if row["kind"] == "written"]
-    lines = [f"# Feedback on {exercise}: {r.student}", ""]
+    lines = [f"# Feedback on {r.exercise or 'an unidentified notebook'}: {r.student}", ""]
     lines.append(f"Auto-checked questions: **{total:g} of {mx:g} points**."
                  + (" Written answers ("
                     + ", ".join(_column(w["key"]) for w in written)
@@ -357,70 +402,203 @@ def feedback_markdown(r: Result, exercise: str) -> str:
     return "\n".join(lines)
 
 
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).lstrip(".") or "student"
+
+
 def grade_folder(folder: str | Path, out: str | Path | None = None,
                  timeout: float = DEFAULT_TIMEOUT, exercise: str | None = None,
-                 echo=print) -> tuple[list[Result], Path]:
+                 echo=print, jobs: int | None = None, hidden_dirs: list[str] | None = None,
+                 rerun: list[str] | None = None, progress: bool = False) -> tuple[list[Result], Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise SystemExit(f"grade: {folder} is not a folder of submissions.")
-    paths = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    skipped = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".ipynb"
-                     and ".ipynb_checkpoints" not in p.parts)
-    if not paths:
-        raise SystemExit(f"grade: no .ipynb files in {folder}.")
-    if exercise is None:  # the exercise most of the submissions say they answer
-        votes = Counter()
-        for p in paths:
-            dummy = Result("", p)
-            try:
-                nb = read_submission(p, dummy)
-            except OSError:
-                nb = None
-            if nb is not None and (ex := exercise_of(nb)):
-                votes[ex] += 1
-        if not votes:
-            raise SystemExit("grade: cannot tell which exercise these notebooks answer; "
-                             "pass --exercise exNN.")
-        exercise = votes.most_common(1)[0][0]
-    if exercise not in checks.exercises():
+    if exercise and exercise not in checks.exercises():
         raise SystemExit(f"grade: no checks for {exercise!r}; known: {', '.join(checks.exercises())}.")
+    try:
+        sandbox.require_tools()
+        hidden.load(hidden_dirs)
+    except (sandbox.SandboxUnavailable, FileNotFoundError) as exc:
+        raise SystemExit(f"grade: {exc}") from None
+    jobs = max(1, jobs or os.cpu_count() or 1)
     out = Path(out) if out else folder.parent / f"{folder.name}-graded"
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    echo(f"Grading {len(paths)} notebook(s) in {folder} as {exercise} "
-         f"(time limit {timeout:g} s each)")
-    for p in skipped:
-        echo(f"  skipped {p.relative_to(folder)} (not an .ipynb file)")
-    results = []
-    for p in paths:
-        r = grade_one(p, folder, exercise, timeout)
-        results.append(r)
-        total, mx = r.score()
-        echo(f"  {r.student:<24} {r.status_text:<22} {total:g}/{mx:g}   {r.seconds:.1f} s")
-        (out / "feedback" / f"{_safe(r.student)}.md").write_text(feedback_markdown(r, exercise),
-                                                                 encoding="utf-8")
-    write_csv(results, exercise, out / "grades.csv")
-    mean = sum(r.seconds for r in results) / len(results)
-    echo(f"Wrote {out / 'grades.csv'} and {len(results)} feedback file(s) in {out / 'feedback'}; "
-         f"{mean:.1f} s per submission on average.")
+    (out / ".cache").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kabulcase-snapshot-") as tmp:
+        os.chmod(tmp, 0o755)  # the sandboxes' own uids read their one file through a bind
+        snaps = snapshot(folder, Path(tmp))
+        if not snaps:
+            raise SystemExit(f"grade: no .ipynb files in {folder}.")
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and p.suffix != ".ipynb" and p.name != "manifest.csv" \
+                    and ".ipynb_checkpoints" not in p.parts:
+                echo(f"  skipped {p.relative_to(folder)} (not an .ipynb file)")
+        echo(f"Grading {len(snaps)} notebook(s) in {folder} with {jobs} job(s) "
+             f"(time limit {timeout:g} s each)")
+        results = _grade_all(snaps, folder, out, timeout, exercise, jobs, hidden_dirs, set(rerun or ()),
+                             echo, progress)
+    _write_tables(results, out)
+    _summary(results, out, echo)
     return results, out
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", name) or "student"
+def _grade_all(snaps, folder, out, timeout, fallback, jobs, hidden_dirs, rerun, echo, progress):
+    plans = _Plans()
+    version = hidden.version(hidden_dirs) + _runtime_version()
+    jsonl = open(out / "results.jsonl", "w", encoding="utf-8")  # one line per submission, each as it finishes
+    results: list[Result] = []
+    pending: list[tuple[Result, dict, Path]] = []
+    sets = {}
+    prepared = [_prepare(rel, snap, digest, when, folder, fallback) for rel, snap, digest, when in snaps]
+    only = {r.exercise for r, _ in prepared if r.exercise}
+    for r, cells in prepared:
+        if not r.exercise and len(only) == 1:  # a folder of one set: a broken file is of it too
+            r.exercise = next(iter(only))
+            r.status = [s for s in r.status if s != "unidentified"]
+            r.problems = [p for p in r.problems if not p.startswith("Could not tell")] + [
+                f"The notebook does not say which set it answers; it was graded as {r.exercise}, "
+                f"the set of every other notebook in this folder."]
+        if cells is None or not r.exercise:
+            _finish(r, None, {})
+            results.append(r)
+            continue
+        names, blobs, counts = plans.get(r.exercise)
+        workfile = [t for rel, t, *_x in snaps if rel == r.path][0]
+        key = hashlib.sha256(json.dumps([r.sha256, r.exercise, version, timeout, names, blobs]).encode())
+        cache = out / ".cache" / f"{r.sha256[:16]}-{key.hexdigest()[:16]}.json"
+        sets[id(r)] = counts
+        if cache.exists() and r.student not in rerun:
+            r.cached = True
+            _finish(r, json.loads(cache.read_text(encoding="utf-8")), counts)
+            results.append(r)
+            continue
+        pending.append((r, {"cells": cells, "names": names, "calls": blobs, "timeout": timeout,
+                            "workfile": str(workfile)}, cache))
+
+    def done(r: Result, run: dict, cache: Path):
+        if not run.pop("worker_failed", False):  # a grader fault is not the notebook's result
+            cache.write_text(json.dumps(run), encoding="utf-8")
+        _finish(r, run, sets[id(r)])
+        results.append(r)
+        _emit(r, out, jsonl, echo)
+
+    for r in list(results):
+        _emit(r, out, jsonl, echo)
+    bar = _progress(len(pending)) if progress and pending else None
+    try:
+        if jobs == 1 or len(pending) <= 1:
+            for r, job, cache in pending:
+                try:
+                    run = _job(job)
+                except Exception as exc:  # a grader fault loses one submission, never the class
+                    run = _worker_failed(exc)
+                done(r, run, cache)
+                bar and bar.advance()
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            slots = ctx.Queue()
+            for i in range(jobs):
+                slots.put(i)
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(slots,)) as pool:
+                futures = {pool.submit(_job, job): (r, cache) for r, job, cache in pending}
+                for fut in as_completed(futures):
+                    r, cache = futures[fut]
+                    try:
+                        run = fut.result()
+                    except Exception as exc:  # a broken worker loses one submission, never the class
+                        run = _worker_failed(exc)
+                    done(r, run, cache)
+                    bar and bar.advance()
+    finally:
+        jsonl.close()
+        bar and bar.stop()
+    order = {str(rel): i for i, (rel, *_rest) in enumerate(snaps)}
+    return sorted(results, key=lambda r: order[str(r.path)])
+
+
+def _worker_failed(exc: Exception) -> dict:
+    return {"exports": [], "status": ["crashed"], "seconds": 0.0, "worker_failed": True,
+            "problems": [f"The grader failed on this notebook ({type(exc).__name__}: "
+                         f"{str(exc)[:120]}); grade it again with --rerun."]}
+
+
+def _emit(r: Result, out: Path, jsonl, echo) -> None:
+    jsonl.write(json.dumps(record(r), ensure_ascii=False) + "\n")
+    jsonl.flush()
+    os.fsync(jsonl.fileno())
+    # One learner may hand in several sets (amina/ex01.ipynb, amina/ex02.ipynb): then the
+    # feedback files are named after the set too.
+    name = _safe(r.student) + (f"-{r.exercise or _safe(r.path.stem)}" if len(r.path.parts) > 1 else "")
+    target = out / "feedback" / f"{name}.md"
+    target.write_text(feedback_markdown(r), encoding="utf-8")
+    total, mx = r.score()
+    mx = mx or _max_total(r.exercise)
+    echo(f"  {r.student:<24} {r.exercise or '-':<5} {r.status_text:<22} {total:g}/{mx:g}   "
+         f"{r.seconds:.1f} s{' (cached)' if r.cached else ''}")
+
+
+class _progress:
+    def __init__(self, n: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        self.p = Progress("grading", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                          console=Console(stderr=True))
+        self.task = self.p.add_task("grading", total=n)
+        self.p.start()
+
+    def advance(self):
+        self.p.advance(self.task)
+
+    def stop(self):
+        self.p.stop()
+
+
+def _write_tables(results: list[Result], out: Path) -> None:
+    by_set: dict[str, list[Result]] = {}
+    for r in results:
+        by_set.setdefault(r.exercise, []).append(r)
+    named = [s for s in by_set if s]
+    for s in named:
+        write_csv(by_set[s], s, out / f"grades-{s}.csv")
+    if len(by_set) == 1 and named:
+        write_csv(results, named[0], out / "grades.csv")
+    else:
+        write_csv(results, None, out / "grades.csv")
+
+
+def _summary(results: list[Result], out: Path, echo) -> None:
+    statuses = Counter(s for r in results for s in (r.status or ["ok"]))
+    sets = Counter(r.exercise or "unidentified" for r in results)
+    ran = [r for r in results if not r.cached and r.seconds]
+    mean = sum(r.seconds for r in ran) / len(ran) if ran else 0.0
+    echo(f"Graded {len(results)} notebook(s): " + ", ".join(f"{n} {s}" for s, n in sorted(sets.items()))
+         + "; status " + ", ".join(f"{s} {n}" for s, n in statuses.most_common())
+         + f"; {sum(r.cached for r in results)} from the cache.")
+    echo(f"Wrote {out / 'results.jsonl'}, {out / 'grades.csv'} and {len(results)} feedback file(s) in "
+         f"{out / 'feedback'}; {mean:.1f} s per notebook run on average.")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kabulcase.grade",
-        description="Run and score a folder of submitted exercise notebooks.")
-    parser.add_argument("submissions", help="folder of submitted .ipynb files")
-    parser.add_argument("--out", help="where to write grades.csv and feedback/ "
+        description="Run each submitted exercise notebook in a sandbox and score its answers.")
+    parser.add_argument("submissions", help="folder of submitted .ipynb files (sub-folders allowed)")
+    parser.add_argument("--out", help="where to write results.jsonl, grades.csv and feedback/ "
                                       "(default: SUBMISSIONS-graded next to the folder)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds each notebook may run (default {DEFAULT_TIMEOUT})")
-    parser.add_argument("--exercise", help="exercise id, e.g. ex01 (default: read from the notebooks)")
+    parser.add_argument("--jobs", type=int, default=0, help="notebooks graded at once (default: every core)")
+    parser.add_argument("--hidden", action="append", default=[], metavar="DIR",
+                        help="a folder of extra hidden checks (exNN*.py) kept out of the repository")
+    parser.add_argument("--rerun", action="append", default=[], metavar="STUDENT",
+                        help="run this student's notebook again even if the cache has it")
+    parser.add_argument("--exercise", help="exercise set for notebooks that do not say which they answer")
     args = parser.parse_args(argv)
-    grade_folder(args.submissions, args.out, args.timeout, args.exercise)
+    if args.timeout <= 0 or args.jobs < 0:
+        parser.error("--timeout must be positive and --jobs 0 (every core) or more")
+    grade_folder(args.submissions, args.out, args.timeout, args.exercise, jobs=args.jobs or None,
+                 hidden_dirs=args.hidden, rerun=args.rerun, progress=True)
     return 0
 
 

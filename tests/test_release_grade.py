@@ -251,7 +251,7 @@ def graded(tmp_path_factory):
     before = _digest(FIXTURES)
     lines: list[str] = []
     start = time.perf_counter()
-    results, _ = grade_folder(FIXTURES, out, timeout=30, echo=lines.append)
+    results, _ = grade_folder(FIXTURES, out, timeout=30, echo=lines.append, jobs=2)
     seconds = time.perf_counter() - start
     print("\n[grade] " + "\n[grade] ".join(lines))
     print(f"[grade] {len(results)} submissions in {seconds:.1f} s")
@@ -309,7 +309,34 @@ def test_grade_cli_on_one_submission(tmp_path):
     seconds = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     print(f"\n[grade] CLI, one submission, end to end: {seconds:.1f} s\n{proc.stdout}")
-    assert re.search(r"amina\s+ok\s+9/9\s+\d+\.\d s", proc.stdout)
+    assert re.search(r"amina\s+ex01\s+ok\s+9/9\s+\d+\.\d s", proc.stdout)
     with open(tmp_path / "subs-graded" / "grades.csv", newline="") as fh:
         [row] = list(csv.DictReader(fh))
     assert row["total"] == "9"
+
+
+def test_parallel_results_equal_serial_ones_and_the_cache_reruns_nothing(graded, tmp_path):
+    def comparable(path):
+        recs = [json.loads(line) for line in path.read_text().splitlines()]
+        for r in recs:
+            r.pop("seconds"), r.pop("graded_at")
+        return sorted(recs, key=lambda r: r["file"])
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("amina", "bilal", "chen", "emre", "farid"):  # dara's time limit would add 30 s
+        shutil.copy2(FIXTURES / f"{name}.ipynb", subs / f"{name}.ipynb")
+    lines: list[str] = []
+    grade_folder(subs, tmp_path / "serial", timeout=30, jobs=1, echo=lines.append)
+    parallel = [r for r in comparable(graded["out"] / "results.jsonl") if r["student"] != "dara"]
+    assert comparable(tmp_path / "serial" / "results.jsonl") == parallel
+    assert all(r["submitted_at"] for r in parallel)
+    # A second run reads every notebook from the cache (same hash, same checks): no kernel.
+    again: list[str] = []
+    results, _ = grade_folder(subs, tmp_path / "serial", timeout=30, jobs=1, echo=again.append)
+    assert sum(r.cached for r in results) == 4  # farid has nothing to run
+    assert comparable(tmp_path / "serial" / "results.jsonl") == parallel
+    # --rerun one student: only that notebook runs again.
+    results, _ = grade_folder(subs, tmp_path / "serial", timeout=30, jobs=1, echo=again.append,
+                              rerun=["bilal"])
+    assert [r.student for r in results if not r.cached and r.seconds] == ["bilal"]

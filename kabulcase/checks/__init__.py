@@ -18,3 +18,10 @@ from .core import (OUTCOMES, QUESTIONS, RUBRICS, CheckResult, Question, Rubric, 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)  # noqa: F405
                       if m.name.startswith("ex")):
     importlib.import_module(f"{__name__}.{_module}")
+
+# In a checkout of the repository, the instructor-side hidden checks (grading/hidden/,
+# not part of the installed package) are registered too, for the instructor notebooks'
+# hidden-check cells and the tests; an installed wheel has no such folder.
+from ..grading import hidden as _hidden_checks  # noqa: E402
+
+_hidden_checks.load()

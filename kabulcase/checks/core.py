@@ -17,8 +17,8 @@ The module uses its own small, tag-based mechanism rather than otter-grader or n
   notebook and, through :mod:`kabulcase.release`, the student's notebook.
 * This module holds every check. Expected values are computed from ``data/`` through
   :func:`kabulcase.load`, never typed, so a check stays right when the data change.
-  :mod:`kabulcase.grade` runs the same checks, plus the hidden ones, in the kernel that
-  executed a submission.
+  :mod:`kabulcase.grade` runs the same checks, plus the hidden ones (``grading/hidden/``,
+  outside this package), on the answers a sandboxed kernel exported, never inside it.
 * It needs only pandas, nbformat, nbclient and nbconvert's preprocessors, all of which a
   learner's ``pip install -r requirements.txt`` already brings (jupyter-book and
   jupyterlab depend on them). otter-grader would add about 60 packages (549 MB with

@@ -174,41 +174,6 @@ def _ex01_q2b(answer):
 
 
 GROWTH_PAIRS = (("2014-06", "2025-02"), ("2024-04", "2024-07"), ("2021", "2024-04"))
-@_hidden("ex01.q2b", "growth_factor", 1,
-         "growth_factor works for other pairs of dates, not only the one in the question")
-def _ex01_q2b_hidden(fn):
-    if not callable(fn):
-        raise _Answer(f"`growth_factor` should be a function, but it is {_describe(fn)}.")
-    counts = load("camera_counts")
-    ok, off = 0, []
-    for start, end in GROWTH_PAIRS:
-        want = _kabul(end) / _kabul(start)
-        try:
-            got = _call_with_time_limit(fn, counts.copy(), start, end)
-            if _is_unanswered(got):
-                off = ["growth_factor returns nothing yet (None): its body needs a `return`."]
-                break
-            got = _as_number(got, f"growth_factor(counts, {start!r}, {end!r})")
-        except _Answer as exc:
-            off.append(exc.message)
-            continue
-        except _TimeLimit:
-            off.append(f"growth_factor(counts, {start!r}, {end!r}) did not finish within "
-                       f"{core.CALL_TIME_LIMIT} seconds (an endless loop?); the other pairs were not tried.")
-            break
-        except Exception as exc:  # a learner's function may raise anything
-            off.append(f"growth_factor(counts, {start!r}, {end!r}) raised "
-                       f"{type(exc).__name__}: {str(exc)[:120]}")
-            continue
-        if math.isclose(got, want, rel_tol=0.005):
-            ok += 1
-        else:
-            off.append(f"growth_factor(counts, {start!r}, {end!r}) gave {_fmt_ratio(got)}, "
-                       f"which is not the later count divided by the earlier one.")
-    if ok == len(GROWTH_PAIRS):
-        return 1, [f"growth_factor gives the right factor for {ok} other pairs of dates."], [], None
-    return 0, ([f"{ok} of {len(GROWTH_PAIRS)} other pairs are right."] if ok else []), off, \
-        "Make the function read both counts from `counts` using `start` and `end`, with no number typed in."
 
 
 @_question("ex01.q3", "taliban_doubtful", "Taliban officials' unverified or disputed claims",
@@ -310,7 +275,6 @@ def _ex01_q4a(answer):
     return (1 if lo_ok or hi_ok else 0), right, off, (
         "Pair every count before the takeover with every count after it (a cross merge), divide, "
         "then take the min and the max.")
-
 
 
 # --------------------------------------------------------------------------- ex01 written answers

@@ -323,16 +323,6 @@ def _compare_pair(got, want):
                    f"over that year's pairs.")
 
 
-@_hidden("ex02.q1b", "gap_range", 1,
-         "gap_range works for other years, not only the one in the question")
-def _ex02_q1b_hidden(fn):
-    access = load("electricity_access")
-    calls = [((access, year), gap_range_from(access, year)) for year in GAP_OTHER_YEARS]
-    score, right, off, _ = _try_function(fn, "gap_range", calls, _compare_pair)
-    return score, right, off, ("Make the function read everything from `access` using `year`, "
-                               "with no number typed in.")
-
-
 def _hours_transposed(index: set, columns: set) -> bool:
     return {"median", "low", "high"} <= index and not {"median", "low", "high"} <= columns
 
@@ -471,17 +461,6 @@ def _compare_number(got, want):
     if x < 0:
         return False, f"gave {_fmt(x)} hours: a battery cannot bridge a negative number of hours."
     return _close(x, want), f"gave {_fmt(x)} hours, which is not the battery that reaches the target."
-
-
-@_hidden("ex02.q3a", "battery_needed", 1,
-         "battery_needed works for other supply hours and targets, and never returns a "
-         "negative battery")
-def _ex02_q3a_hidden(fn):
-    calls = [((s, t), battery_needed_for(s, t)) for s, t in BATTERY_CALLS]
-    score, right, off, _ = _try_function(fn, "battery_needed", calls, _compare_number)
-    hint = ("Use both arguments; when the grid alone reaches the target, no battery is needed "
-            "(0 hours, not a negative number).")
-    return score, right, off, hint
 
 
 def _cost_transposed(index: set, columns: set) -> bool:

@@ -141,16 +141,6 @@ def _compare_units(got, want):
     return ok, "is not one row per unit with the right count, low and high."
 
 
-@_hidden("ex03.q1", "unit_ranges", 1,
-         "unit_ranges works on other selections of the estimates, not only the whole table")
-def _ex03_q1_hidden(fn):
-    strength = load("iskp_strength")
-    calls = [((df,), unit_ranges_from(df)) for _, df in _strength_variants(strength)]
-    score, right, off, _ = _try_function(fn, "unit_ranges", calls, _compare_units)
-    return score, right, off, ("Make the function read everything from the table it is given, "
-                               "with no unit or number typed in.")
-
-
 @_question("ex03.q2a", "total_range", "deaths in the listed attacks, as a range", "T3", 1, 5,
            "Add up each column of tolls separately.")
 def _ex03_q2a(answer):

@@ -328,38 +328,6 @@ def _ex06_q3b(answer):
                                "cost per recording with batteries for 24 - s hours.")
 
 
-@_hidden("ex06.q3b", "advantage", 1, "advantage works for other grid supply hours too")
-def _ex06_q3b_hidden(fn):
-    if not callable(fn):
-        raise _Answer(f"`advantage` should be a function, but it is {_describe(fn)}.")
-    ok, off = 0, []
-    for s in HIDDEN_SUPPLY:
-        want = _advantage(s)
-        try:
-            got = _call_with_time_limit(fn, s)
-            if _is_unanswered(got):
-                off = ["advantage returns nothing yet (None): its body needs a `return`."]
-                break
-            got = _as_number(got, f"advantage({s:g})")
-        except _Answer as exc:
-            off.append(exc.message)
-            continue
-        except _TimeLimit:
-            off.append(f"advantage({s:g}) did not finish within {core.CALL_TIME_LIMIT} seconds.")
-            break
-        except Exception as exc:  # a learner's function may raise anything
-            off.append(f"advantage({s:g}) raised {type(exc).__name__}: {str(exc)[:120]}")
-            continue
-        if _close(got, want):
-            ok += 1
-        else:
-            off.append(f"advantage({s:g}) gave {got:,.2f}, which is not the model's ratio at that supply.")
-    if ok == len(HIDDEN_SUPPLY):
-        return 1, [f"advantage gives the right ratio at {ok} other supply levels."], [], None
-    return 0, ([f"{ok} of {len(HIDDEN_SUPPLY)} other supply levels are right."] if ok else []), off, \
-        "Make the function use its argument for both the supply and the battery hours, with no number typed in."
-
-
 @_question("ex06.q3c", "worst_case", "the advantage with every battery assumption at its worst",
            "W3", 1, 8, "Pass the four battery assumptions at their worst ends to `advantage`.")
 def _ex06_q3c(answer):
