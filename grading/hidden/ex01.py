@@ -9,6 +9,9 @@ from kabulcase.checks import ex01 as _public
 
 globals().update({k: v for k, v in vars(_public).items() if not k.startswith("__")})
 
+# The inputs the hidden check tries: kept here, not in the package learners install.
+GROWTH_PAIRS = (("2014-06", "2025-02"), ("2024-04", "2024-07"), ("2021", "2024-04"))
+
 
 @_hidden("ex01.q2b", "growth_factor", 1,
          "growth_factor works for other pairs of dates, not only the one in the question")

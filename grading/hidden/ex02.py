@@ -9,6 +9,10 @@ from kabulcase.checks import ex02 as _public
 
 globals().update({k: v for k, v in vars(_public).items() if not k.startswith("__")})
 
+# The inputs the hidden check tries: kept here, not in the package learners install.
+GAP_OTHER_YEARS = (2007, 2019, 2023)
+BATTERY_CALLS = ((0.0, TARGET), (6.0, TARGET), (4.0, 0.5), (0.0, 1.0), (23.0, TARGET), (12.0, 0.5))
+
 
 @_hidden("ex02.q1b", "gap_range", 1,
          "gap_range works for other years, not only the one in the question")

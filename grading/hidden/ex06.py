@@ -9,6 +9,9 @@ from kabulcase.checks import ex06 as _public
 
 globals().update({k: v for k, v in vars(_public).items() if not k.startswith("__")})
 
+# The inputs the hidden check tries: kept here, not in the package learners install.
+HIDDEN_SUPPLY = (1.0, 4.0)  # grid supply hours, within Kabul's reported range
+
 
 @_hidden("ex06.q3b", "advantage", 1, "advantage works for other grid supply hours too")
 def _ex06_q3b_hidden(fn):

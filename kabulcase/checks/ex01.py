@@ -173,9 +173,6 @@ def _ex01_q2b(answer):
          "the later by the earlier.")
 
 
-GROWTH_PAIRS = (("2014-06", "2025-02"), ("2024-04", "2024-07"), ("2021", "2024-04"))
-
-
 @_question("ex01.q3", "taliban_doubtful", "Taliban officials' unverified or disputed claims",
            "C2, C4", 2, 15, "Filter `claims` on the claimant type and the status at once.")
 def _ex01_q3(answer):

@@ -157,7 +157,6 @@ PEOPLE = "population"
 LATEST_ANY = ("wdi_2025_vintage", 2023)
 DABS = ("dabs_2023", 2023)
 GAP_YEAR = 2017
-GAP_OTHER_YEARS = (2007, 2019, 2023)
 TARGET = 0.9
 SUPPLY_CASES = ("low", "median", "high")
 ASSUMPTION_CASES = ("low", "central", "high")
@@ -451,9 +450,6 @@ def _ex02_q3a(answer):
     return 0, [], [f"A battery of {_fmt(got)} hours does not give the target share at the median "
                    f"supply."], ("Check with model.recording_share(supply_hours, battery_hours): "
                                  "it should return the target.")
-
-
-BATTERY_CALLS = ((0.0, TARGET), (6.0, TARGET), (4.0, 0.5), (0.0, 1.0), (23.0, TARGET), (12.0, 0.5))
 
 
 def _compare_number(got, want):

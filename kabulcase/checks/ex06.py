@@ -29,8 +29,6 @@ PLAN = "plan_2021_upgrade"
 BATTERY_WORST = {"watts_per_camera": "high", "usd_per_kwh_storage": "high",
                  "depth_of_discharge": "low", "battery_life_years": "low"}
 """The battery assumptions at the end of their range that makes batteries dearest."""
-HIDDEN_SUPPLY = (1.0, 4.0)
-"""Grid supply hours the hidden check tries ``advantage`` on (within Kabul's reported range)."""
 
 
 def _registry() -> pd.DataFrame:
