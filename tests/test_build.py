@@ -82,7 +82,9 @@ def test_exercise_pages_fold_solutions_and_download_student_copies(built_book, r
         cells = jupytext.read(source).cells
         solutions = [c for c in cells
                      if "solution" in c.metadata.get("tags", []) and c.cell_type == "code"]
-        shown = [c for c in solutions if "remove-cell" not in c.metadata.get("tags", [])]
+        # A solution cell that only computes a model answer's numbers is not shown at all.
+        shown = [c for c in solutions if "remove-cell" not in c.metadata.get("tags", [])
+                 and not {"remove-input", "remove-output"} <= set(c.metadata.get("tags", []))]
         html = (built_book["html"] / f"{doc}.html").read_text(encoding="utf-8")
         # In the web book every visible solution cell is there, folded behind a toggle.
         folded = re.findall(r'<div class="cell[^"]*tag_solution[^"]*"', html)

@@ -90,8 +90,9 @@ def solution_lines() -> list[str]:
 
     quotes = ('"' * 3, "'" * 3)
     sources = [jupytext.read(path).cells for path in sorted((REPO / "exercises").glob("*.md"))]
-    # Lines given to learners anywhere in the book are not solution text.
-    given = [line.strip() for cells in sources for c in cells
+    chapters = [jupytext.read(path).cells for path in sorted((REPO / "chapters").glob("*.md"))]
+    # Lines given to learners anywhere in the book (the chapters too) are not solution text.
+    given = [line.strip() for cells in sources + chapters for c in cells
              if "solution" not in c.metadata.get("tags", []) for line in c.source.splitlines()]
     given += [line.strip() for cells in sources for c in cells
               for line in c.metadata.get("stub", "").splitlines()]
