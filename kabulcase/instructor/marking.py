@@ -24,23 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import checks
-from .results import Record, safe_text
+from .results import FileProblems, Record, safe_text
 
 MARKS_HEADER = ["student", "question", "criterion", "mark", "comment"]
 MARK_MAX = 3  # every criterion is marked on the four levels 0-3 (instructor guide)
 LEVELS = (("Strong", 3), ("Adequate", 2), ("Developing", 1), ("Missing", 0))
 
 
-class MarksError(ValueError):
+class MarksError(FileProblems):
     """The marks file cannot be read back."""
 
-    def __init__(self, path: Path, problems: list[str]):
-        self.path, self.problems = Path(path), problems
-        shown = "\n".join(f"  - {p}" for p in problems[:20])
-        more = f"\n  - ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{self.path.name} has {len(problems)} problem"
-                         f"{'s' if len(problems) != 1 else ''}:\n{shown}{more}\n"
-                         f"Correct those rows and read the marks in again.")
+    fix = "Correct those rows and read the marks in again."
 
 
 @dataclass(frozen=True)

@@ -29,16 +29,26 @@ from .. import checks
 KINDS = ("code", "written")
 
 
-class ResultsError(ValueError):
-    """results.jsonl does not match the grader's record format."""
+class FileProblems(ValueError):
+    """A file the instructor tools read has problems; ``problems`` lists each (at most 20 shown)."""
+
+    what = "has problems"
+    fix = "Fix the lines named and try again."
 
     def __init__(self, path: Path, problems: list[str]):
         self.path, self.problems = Path(path), problems
         shown = "\n".join(f"  - {p}" for p in problems[:20])
         more = f"\n  - ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{self.path.name} is not a valid grading record file "
+        super().__init__(f"{self.path.name} {self.what} "
                          f"({len(problems)} problem{'s' if len(problems) != 1 else ''}):\n"
-                         f"{shown}{more}\nGrade again with `make grade`, or fix the lines named.")
+                         f"{shown}{more}\n{self.fix}")
+
+
+class ResultsError(FileProblems):
+    """results.jsonl does not match the grader's record format."""
+
+    what = "is not a valid grading record file"
+    fix = "Grade again with `make grade`, or fix the lines named."
 
 
 @dataclass
