@@ -22,6 +22,7 @@ TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fo
 
 help:
 	@echo "make book    build the HTML book into $(HTML) (creates $(VENV) first)"
+	@echo "             LANG=fa: the Dari edition into $(HTML)/fa (LANG=ps: Pashto)"
 	@echo "make test    set up the test tools and run the whole test suite"
 	@echo "make pdf     build the PDF book into $(PDF) (installs Debian TeX packages if missing)"
 	@echo "make bench   print build times, notebook times, page weights, Lighthouse scores"
@@ -73,10 +74,19 @@ pdf: $(BIN)/.dev-installed node_modules/.book-installed chromium tex
 	@echo
 	@echo "The PDF is $(abspath $(PDF))"
 
+# make book LANG=fa builds the Dari edition into $(HTML)/fa (book/locales/README.md). Only a
+# LANG given on the command line counts: the locale variable in the environment does not,
+# and the build itself runs in the C.UTF-8 locale either way.
+EDITION := $(if $(filter command line,$(origin LANG)),$(LANG),)
+
 book: $(BIN)/.book-installed node_modules/.book-installed
+ifeq ($(EDITION),)
 	$(BOOK_ENV) $(BIN)/jupyter-book build . $(JB_FLAGS) --builder html -W --keep-going
 	@echo
 	@echo "The book is in $(abspath $(HTML))/index.html"
+else
+	LANG=C.UTF-8 $(BOOK_ENV) $(BIN)/python -m kabulcase.editions build $(EDITION)
+endif
 	@echo "Serve it with:  make serve   (then open http://127.0.0.1:$(PORT)/)"
 
 # nbval runs on .ipynb files: the MyST-markdown sources are converted into _build/nbval.

@@ -24,6 +24,8 @@ import uuid
 import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
+from kabulcase import translation
+
 RENDERER_ENV = "KABULCASE_RENDERER"
 STATIC_ENV = "KABULCASE_STATIC"
 
@@ -60,16 +62,18 @@ def figure_html(fig_dict: dict, chart_id: str | None = None) -> str:
     alt = html.escape(meta["alt"])
     description = html.escape(meta["description"])
     table = meta.get("table")
+    ui = translation.catalog(translation.current_language())
     details = ""
     if table and table.get("rows"):
-        details = (f'<details class="kc-chart-data"><summary>Data behind this chart '
-                   f'({len(table["rows"])} rows)</summary>{_table_html(table)}</details>')
+        summary = ui.gettext("Data behind this chart ({0} rows)").format(len(table["rows"]))
+        details = (f'<details class="kc-chart-data"><summary>{html.escape(summary)}</summary>'
+                   f'{_table_html(table)}</details>')
     return (
         f'<figure class="kc-chart" aria-labelledby="{cid}-alt" aria-describedby="{cid}-desc">'
         f'<span id="{cid}-alt" class="visually-hidden">{alt}</span>'
         f'<div class="kc-plot" id="{cid}"></div>'
         f'<script type="application/json" class="kc-plot-data" data-target="{cid}">{payload}</script>'
-        f'<p id="{cid}-desc" class="kc-chart-description"><strong>Description.</strong> {description}</p>'
+        f'<p id="{cid}-desc" class="kc-chart-description"><strong>{html.escape(ui.gettext("Description."))}</strong> {description}</p>'
         f"{details}</figure>"
     )
 

@@ -245,6 +245,7 @@ def write_offline_copy(outdir: Path) -> Path:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("kabul_editions")
     app.add_config_value("kabul_hide_solutions", False, "env", [bool])
     app.connect("config-inited", configure_solutions)
     app.connect("doctree-read", remove_solution_cells)

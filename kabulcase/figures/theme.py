@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from .. import translation
 from ..data import sources_for
 
 # Okabe & Ito's palette, safe for the common colour-vision deficiencies; the yellow is
@@ -573,6 +574,15 @@ def finish(
         if not text or not text.strip():
             raise ChartDataError(f"Every chart needs a {what}.")
     note = source_note(*frames)
+    # An edition in another language (kabulcase.editions) gets the chart's words from its
+    # catalog before the layout is worked out, so the wrapping fits the translated text.
+    lang = translation.current_language()
+    if lang or translation.collecting():
+        cat = translation.catalog(lang)
+        first_miss = len(cat.missing)
+        title, alt, description, note = (cat.chart_text(t) for t in (title, alt, description, note))
+        x_title, y_title = (cat.chart_text(t) if t else t for t in (x_title, y_title))
+        translation.localize_figure(fig, cat)
     fig.update_layout(template=TEMPLATE_NAME)
     fig.update_traces(cliponaxis=False, selector=dict(type="scatter"))
     if x_title is not None:
@@ -584,4 +594,9 @@ def finish(
     fig.update_layout(meta=dict(alt=alt, description=description, source_note=note,
                                 table=table, datasets=[f.attrs.get("dataset") for f in frames],
                                 layouts=variants))
+    if lang and translation.direction(lang) == "rtl":
+        translation.mirror_for_rtl(fig)
+    if lang:
+        fig.update_layout(font_family=f"Vazirmatn, {FONT}", hoverlabel_font_family=f"Vazirmatn, {FONT}")
+        fig.layout.meta["i18n"] = {"lang": lang, "missing": sorted(set(cat.missing[first_miss:]))}
     return fig
