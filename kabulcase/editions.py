@@ -65,7 +65,7 @@ def edition_toc(lang: str, toc: dict | None = None) -> dict:
     if toc["root"] not in have:
         raise EditionError(
             f"The {lang} edition has no catalog for the home page {toc['root']}: create "
-            f"{LOCALES.relative_to(REPO)}/{lang}/LC_MESSAGES/{toc['root']}.po first "
+            f"{LOCALES / lang / 'LC_MESSAGES' / toc['root']}.po first "
             f"(python -m kabulcase.editions update {lang}).")
     ui = translation.Catalog(lang)
     parts = []
@@ -123,7 +123,7 @@ def build(lang: str, out: Path | None = None, *, english: bool = False) -> Path:
     """
     if lang not in translation.languages():
         known = ", ".join(translation.languages()) or "none"
-        raise EditionError(f"No catalogs for {lang!r} in {LOCALES.relative_to(REPO)}/ "
+        raise EditionError(f"No catalogs for {lang!r} in {LOCALES}/ "
                            f"(editions with catalogs: {known}). Start one with "
                            f"'python -m kabulcase.editions update {lang}'.")
     work = WORK / (f"{lang}-english" if english else lang)

@@ -53,7 +53,7 @@ UI_MESSAGES = {
 # Protected pieces of a chart string: plotly fields, HTML tags and entities, numbers
 # (with thousands separators, decimals, signs and a trailing +), and existing {n} slots.
 _PROTECTED = re.compile(
-    r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|\{\d+\}|[-+]?\d[\d,]*(?:\.\d+)?\+?")
+    r"%\{[^}]*\}|<[^>]+>|&[a-z]+;|\{\d+\}|[-+]?\d+(?:,\d{3})*(?:\.\d+)?\+?")
 _SLOT = re.compile(r"\{(\d+)\}")
 # Letters of the Arabic script blocks (Arabic, Supplement, Extended-A, Presentation Forms).
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
@@ -87,7 +87,7 @@ def slots(message: str) -> list[str]:
 
 
 def languages() -> list[str]:
-    """Languages with catalogs, e.g. ['fa', 'ps']."""
+    """The languages that have a folder of catalogs in book/locales."""
     if not LOCALES.is_dir():
         return []
     return sorted(p.name for p in LOCALES.iterdir() if (p / "LC_MESSAGES").is_dir())
@@ -184,7 +184,7 @@ def current_language(environ=os.environ) -> str | None:
     """The edition being built (KABULCASE_LANG, set by kabulcase.editions), or None."""
     lang = environ.get(LANG_ENV) or None
     if lang and lang not in languages():
-        raise CatalogError(f"{LANG_ENV}={lang} but {LOCALES.relative_to(REPO)}/{lang}/LC_MESSAGES "
+        raise CatalogError(f"{LANG_ENV}={lang} but {LOCALES / lang / 'LC_MESSAGES'} "
                            f"does not exist; languages with catalogs: {', '.join(languages())}.")
     return lang
 
@@ -311,8 +311,11 @@ def role_targets(text: str) -> list[tuple[str, str]]:
     return sorted(out)
 
 
+_HTML_ATTR = re.compile(r'\s(?:href|src)="[^"]*"')
+
+
 def _outside_roles(text: str) -> str:
-    return _LINK_URL.sub("]()", _ROLE.sub(" ", text))
+    return _HTML_ATTR.sub(" ", _LINK_URL.sub("]()", _ROLE.sub(" ", text)))
 
 
 def _squash(text: str) -> str:
@@ -351,7 +354,7 @@ def check_message(msgid: str, msgstr: str, terms: list[dict], quotes: list[str],
         problems.append("link targets differ")
     if slots(msgid) != slots(msgstr):
         problems.append(f"slots differ: {slots(msgid)} in English, {slots(msgstr)} here")
-    plain = _ROLE.sub(lambda m: m.group("body"), msgid)
+    plain = _HTML_ATTR.sub(" ", _LINK_URL.sub("]()", _ROLE.sub(lambda m: m.group("body"), msgid)))
     for term in terms:
         pattern = r"\b" + re.escape(term["english"]) + r"(s|es)?\b"
         if re.search(pattern, plain, re.I) and _squash(term["translation"]) not in _squash(msgstr):

@@ -245,14 +245,21 @@ def test_dari_pages_pass_axe_draw_dari_charts_and_fetch_nothing_off_site(builds,
     docs = [str(p.relative_to(OUT / "fa").with_suffix("")) for p in pages(OUT / "fa")
             if p.name not in ("index.html", "genindex.html", "search.html")]
     assert "chapters/01-the-case" in docs
+    charts_seen = 0
     for doc in docs:
         result = visit(browser, f"{dari_site}/fa/{doc}.html", axe)
+        charts_seen += len(result["chart_names"])
         assert result["status"] == 200, doc
         assert result["offsite"] == [], (doc, result["offsite"])
         assert result["errors"] == [] and result["failed"] == [] and result["csp"] == [], (doc, result)
         violations = [(v["id"], len(v["nodes"])) for v in result["axe"]["violations"]]
         assert violations == [], (doc, violations)
-        assert result["drawn"] == len(result["charts"]), doc
+        figures = len(result["chart_names"])
+        assert result["charts"] == figures and result["drawn"] >= figures, doc
+        for name, description, svgs, rows in result["chart_names"]:
+            assert ARABIC_LETTER.search(name) and ARABIC_LETTER.search(description), (doc, name)
+            assert svgs >= 1 and rows >= 1, (doc, name)
+    assert charts_seen >= 2
 
 
 def test_dari_charts_speak_dari_and_use_the_sites_own_font(builds, dari_site, browser):

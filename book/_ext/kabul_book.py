@@ -164,9 +164,9 @@ def content_security_policy(html: str) -> str:
 # switching rules off.
 # Each pair: what the theme writes, what the page gets instead, and why.
 ACCESSIBILITY_FIXES = [
-    # The search fields show "Search Ctrl+K" but are named just "Search"
-    # (label-content-name-mismatch): let the visible text be the name.
-    (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*"[^>]*?) aria-label="Search"'),
+    # The search fields show "Search Ctrl+K" but are named just "Search" (or its
+    # translation; label-content-name-mismatch): let the visible text be the name.
+    (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*"[^>]*?) aria-label="[^"]*"'),
      r"\1"),
     # The colour-mode icons carry titles that count as visible text; the button's name
     # "Color mode" then does not contain it. The icons are decorative.

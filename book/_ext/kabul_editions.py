@@ -113,8 +113,12 @@ class MarkUntranslated(SphinxTransform):
 
 
 def _in_docinfo(node) -> bool:
+    """Front matter: a docinfo, or the field list docutils has not yet made one of."""
     while node is not None:
         if isinstance(node, nodes.docinfo):
+            return True
+        if isinstance(node, nodes.field_list) and node.parent is not None \
+                and isinstance(node.parent, nodes.document) and node.parent.index(node) == 0:
             return True
         node = node.parent
     return False
@@ -169,7 +173,11 @@ def link_to_english(app: Sphinx, env, node, contnode):
     lang = edition(app)
     # Only in an edition's build (kabulcase.editions sets the variable, empty for the
     # English twins): in the full English book a missing page is an error to report.
-    if node.get("reftype") != "doc" or translation.LANG_ENV not in os.environ:
+    if translation.LANG_ENV not in os.environ:
+        return None
+    if node.get("reftype") == "term":
+        return term_in_english(app, env, node, contnode)
+    if node.get("reftype") != "doc":
         return None
     from sphinx.util import docname_join
 
@@ -186,6 +194,38 @@ def link_to_english(app: Sphinx, env, node, contnode):
     ref += contnode
     return nodes.inline("", "", ref, nodes.Text(" "),
                         nodes.inline("", cat.gettext("(in English)"), classes=["kc-in-english"]))
+
+
+GLOSSARY = "book/glossary"
+
+
+def english_terms() -> dict[str, str]:
+    """The English glossary's terms (lower case -> as written), read from its source."""
+    terms, inside = {}, False
+    for line in (REPO / f"{GLOSSARY}.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith(("```{glossary}", ":::{glossary}")):
+            inside = True
+        elif inside and line.startswith(("```", ":::")):
+            inside = False
+        elif inside and line.strip() and not line[0].isspace() and not line.startswith(":"):
+            terms[line.strip().lower()] = line.strip()
+    return terms
+
+
+def term_in_english(app: Sphinx, env, node, contnode):
+    """A glossary term, in an edition without the glossary: the English glossary's entry."""
+    if GLOSSARY in env.all_docs:
+        return None
+    term = english_terms().get(node["reftarget"].lower())
+    if term is None:
+        return None
+    from sphinx.util.nodes import _make_id
+
+    depth = node.get("refdoc", env.docname).count("/")
+    href = "../" * (depth + (1 if edition(app) else 0)) + f"{GLOSSARY}.html#{_make_id('term-' + term)}"
+    ref = nodes.reference("", "", contnode, refuri=href, classes=["kc-english-only"])
+    ref["hreflang"] = "en"
+    return ref
 
 
 def english_title(docname: str) -> str:
@@ -244,6 +284,7 @@ def finish_edition(app: Sphinx, exception) -> None:
             f'<title>{translation.catalog(lang).gettext("Cameras over Kabul")}</title></head>'
             f'<body><p><a href="{href}">{translation.catalog(lang).gettext("Cameras over Kabul")}</a></p>'
             f'</body></html>\n', encoding="utf-8")
+    strict_translations_js(outdir / "_static" / "translations.js")
     if is_rtl(app):
         fonts = outdir / "_static" / "fonts"
         fonts.mkdir(parents=True, exist_ok=True)
@@ -266,6 +307,26 @@ def finish_edition(app: Sphinx, exception) -> None:
     for page, p in report.items():
         logger.info(f"  {page}: {p['translated']}/{p['messages']} messages, "
                     f"{p.get('charts', 0)} charts, {len(p.get('chart_missing', []))} chart strings missing")
+
+
+def strict_translations_js(path: Path) -> None:
+    """Sphinx's translations.js hands its plural rule to ``new Function``, which the site's
+    Content-Security-Policy forbids; the rule is written out as code instead."""
+    if not path.exists():
+        return
+    match = re.search(r"Documentation\.addTranslations\((\{.*\})\);?\s*$", path.read_text(encoding="utf-8"), re.S)
+    if not match:
+        return
+    catalog = json.loads(match.group(1))
+    expr = catalog.get("plural_expr") or "0"
+    if not re.fullmatch(r"[n\d\s()<>=!&|%?:+\-]*", expr):
+        raise ValueError(f"{path}: unexpected plural rule {expr!r}")
+    path.write_text(
+        "// Written by kabul_editions.py in place of Documentation.addTranslations(), which\n"
+        "// builds the plural rule with new Function (blocked by the site's CSP).\n"
+        f"Object.assign(Documentation.TRANSLATIONS, {json.dumps(catalog.get('messages', {}), ensure_ascii=False)});\n"
+        f"Documentation.PLURAL_EXPR = function (n) {{ return Number({expr}); }};\n"
+        f"Documentation.LOCALE = {json.dumps(catalog.get('locale', ''))};\n", encoding="utf-8")
 
 
 def add_rtl_assets(app: Sphinx) -> None:
