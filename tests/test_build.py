@@ -106,3 +106,20 @@ def test_exercise_pages_fold_solutions_and_download_student_copies(built_book, r
             lines = {line.strip() for c in download.cells for line in c.source.splitlines()}
             leaked = [line for line in secret if line in lines]
             assert not leaked, f"{doc}{suffix} leaks solution lines: {leaked[:3]}"
+
+
+def test_english_pages_link_to_their_translations_and_only_those(built_book):
+    """Each page with a Dari or Pashto twin links to it; the others link to none."""
+    from kabulcase import translation
+
+    html = built_book["html"]
+    linked = 0
+    for lang in translation.languages():
+        twins = set(translation.translated_pages(lang))
+        for page in toc_files():
+            text = (html / f"{page}.html").read_text(encoding="utf-8")
+            depth = page.count("/")
+            link = f'href="{"../" * depth}{lang}/{page}.html" hreflang="{lang}"'
+            assert (link in text) == (page in twins), (lang, page)
+            linked += page in twins
+    assert linked >= 6

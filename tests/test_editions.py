@@ -172,29 +172,34 @@ def test_the_build_reports_coverage_and_counts_what_it_shows_in_english(builds):
 
 
 def test_a_missing_translation_falls_back_to_english_visibly_and_is_counted(tmp_path):
-    """A scratch copy of the Pashto catalogs, with the translation of one paragraph taken out."""
+    """A scratch Dari edition of two pages (the introduction and the bibliography it cites),
+    with the translation of one paragraph taken out."""
     from babel.messages.pofile import read_po, write_po
 
-    shutil.copytree(LOCALES / "ps", tmp_path / "ps")
-    intro = tmp_path / "ps" / "LC_MESSAGES" / "book" / "intro.po"
+    for name in ("kabulcase.po", "book/intro.po", "book/bibliography.po"):
+        (tmp_path / "fa" / "LC_MESSAGES" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(LOCALES / "fa" / "LC_MESSAGES" / name, tmp_path / "fa" / "LC_MESSAGES" / name)
+    shutil.copyfile(LOCALES / "fa" / "terms.csv", tmp_path / "fa" / "terms.csv")
+    intro = tmp_path / "fa" / "LC_MESSAGES" / "book" / "intro.po"
     with intro.open("rb") as f:
         cat = read_po(f)
     removed = next(m for m in cat if m.id and m.string and len(m.id) > 120 and "{" not in m.id)
     removed.string = ""
     with intro.open("wb") as f:
         write_po(f, cat, width=0)
-    before = translation.read_po(LOCALES / "ps" / "LC_MESSAGES" / "book" / "intro.po")
-    untranslated_before = len(cat) - 1 - len(before)  # catalog entries less header
-    result = _build(["ps", "--out", str(tmp_path / "html")], {"KABULCASE_LOCALES": str(tmp_path)})
+    before = translation.read_po(LOCALES / "fa" / "LC_MESSAGES" / "book" / "intro.po")
+    untranslated_before = len(cat) - len(before)  # babel's catalog does not count the header
+    result = _build(["fa", "--out", str(tmp_path / "html")], {"KABULCASE_LOCALES": str(tmp_path)})
     report = json.loads((tmp_path / "html" / "translation-coverage.json").read_text(encoding="utf-8"))
     counts = report["pages"]["book/intro"]
     assert counts["messages"] - counts["translated"] == untranslated_before + 1
     assert removed.id in counts["missing"]
-    assert "Translation coverage (ps)" in result["log"]
+    assert re.search(r"Translation coverage \(fa\): \d+ of \d+ messages translated, "
+                     rf"{counts['messages'] - counts['translated']} shown in English", result["log"])
     html = (tmp_path / "html" / "book" / "intro.html").read_text(encoding="utf-8")
     paragraph = re.search(r'<p class="kc-untranslated[^"]*"[^>]*lang="en"[^>]*>(.*?)</p>', html, re.S)
     assert paragraph, "the untranslated paragraph is not marked in lang=en"
-    mark = translation.Catalog("ps").gettext("Not yet translated; shown in English.")
+    mark = translation.Catalog("fa").gettext("Not yet translated; shown in English.")
     assert mark in paragraph.group(1)
     assert removed.id.split()[0] in paragraph.group(1)
 

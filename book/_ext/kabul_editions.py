@@ -95,7 +95,7 @@ class MarkUntranslated(SphinxTransform):
             if node["translated"]:
                 done += 1
                 continue
-            missing.append(node.rawsource or node.astext())
+            missing.append((node.rawsource or node.astext()).replace("\n", " ").strip())
             node["classes"] += ["kc-untranslated", "language-en"]
             if isinstance(node, nodes.paragraph):
                 node.insert(0, nodes.inline("", cat.gettext("Not yet translated; shown in English."),
