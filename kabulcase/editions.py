@@ -127,6 +127,8 @@ def build(lang: str, out: Path | None = None, *, english: bool = False) -> Path:
                            f"(editions with catalogs: {known}). Start one with "
                            f"'python -m kabulcase.editions update {lang}'.")
     work = WORK / (f"{lang}-english" if english else lang)
+    if LOCALES != REPO / "book" / "locales":  # scratch catalogs (tests) build apart
+        work = work.with_name(f"{work.name}-{abs(hash(str(LOCALES))) % 10**8}")
     # Always a clean build: an edition is small, and its coverage report must be whole.
     shutil.rmtree(work / "_build", ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
