@@ -40,21 +40,6 @@ class EditionError(ValueError):
     """An edition that cannot be built as asked."""
 
 
-def toc_pages(toc: dict) -> list[str]:
-    """The English book's pages, in reading order."""
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return pages
-
-
 def edition_toc(lang: str, toc: dict | None = None) -> dict:
     """The English table of contents cut down to the pages ``lang`` has catalogs for.
 
@@ -156,10 +141,8 @@ def build(lang: str, out: Path | None = None, *, english: bool = False) -> Path:
 def pot() -> Path:
     """Every page's messages as .pot templates (Sphinx's gettext builder)."""
     env = dict(os.environ, KABULCASE_RENDERER="book")
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    config["sphinx"]["config"]["gettext_compact"] = False
-    config["sphinx"]["local_extensions"] = {
-        n: str((CONFIG.parent / p).resolve()) for n, p in config["sphinx"]["local_extensions"].items()}
+    config = english_config()
+    config["sphinx"] = dict(config["sphinx"], config=dict(config["sphinx"]["config"], gettext_compact=False))
     work = WORK / "gettext"
     work.mkdir(parents=True, exist_ok=True)
     (work / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -134,7 +134,7 @@ def read_po(path: Path) -> dict[str, str]:
 class Catalog:
     """The book's own messages in one language; English when there is none.
 
-    ``missing`` and ``used`` count lookups, so a build can report what fell back.
+    ``missing`` lists the lookups that fell back to English, so a build can report them.
     """
 
     def __init__(self, lang: str | None):
@@ -142,7 +142,6 @@ class Catalog:
         path = catalog_dir(lang) / f"{UI_DOMAIN}.po" if lang else None
         self.messages = read_po(path) if path and path.exists() else {}
         self.missing: list[str] = []
-        self.used = 0
 
     @property
     def name(self) -> str:
@@ -152,7 +151,6 @@ class Catalog:
     def gettext(self, message: str) -> str:
         if not self.lang:
             return message
-        self.used += 1
         found = self.messages.get(message)
         if found is None:
             self.missing.append(message)
@@ -167,7 +165,6 @@ class Catalog:
         _collect(message)
         if not self.lang:
             return text
-        self.used += 1
         found = self.messages.get(message)
         if found is None or slots(found) != slots(message):
             self.missing.append(message)

@@ -260,8 +260,6 @@ def chart_coverage(app: Sphinx, pagename, templatename, context, doctree) -> Non
     if store is not None:
         store["charts"] = charts
         store["chart_missing"] = missing
-    if is_rtl(app):
-        context["kc_dir"] = "rtl"
 
 
 # -- the finished edition -----------------------------------------------------------------
